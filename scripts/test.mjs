@@ -1,0 +1,80 @@
+#!/usr/bin/env node
+// `npm test`: the whole suite in one `node --test` run, so one summary closes it.
+// Node 20's runner takes no globs and has no global setup (architecture.md decision 7), so this script
+// finds the test files, makes sure the Debian packages are there, builds what the browser test serves,
+// starts the two-domain testbed when integration tests are selected, runs them, and exits with the
+// runner's code.
+import { spawnSync, spawn } from 'node:child_process';
+import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
+process.chdir(root);
+
+function listTests(dir) {
+  const out = [];
+  if (!existsSync(dir)) return out;
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) {
+      if (name === 'fixtures' || name === 'node_modules') continue;
+      out.push(...listTests(p));
+    } else if (/\.test\.(ts|mts|tsx)$/.test(name)) out.push(p);
+  }
+  return out.sort();
+}
+
+function ensureDebianPackages() {
+  const wanted = readFileSync('scripts/debian-packages.txt', 'utf8')
+    .split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const missing = wanted.filter((pkg) => {
+    const r = spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' });
+    return r.status !== 0 || !r.stdout.includes('install ok installed');
+  });
+  if (missing.length === 0) return;
+  const line = `apt-get install -y --no-install-recommends ${missing.join(' ')}`;
+  if (process.getuid?.() !== 0) {
+    console.error(`The tests need these Debian packages. Run as root:\n  apt-get update && ${line}`);
+    process.exit(1);
+  }
+  console.log(`Installing Debian packages the tests need: ${missing.join(' ')}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  for (const cmd of ['apt-get update', line]) {
+    const r = spawnSync('sh', ['-c', cmd], { stdio: 'inherit', env });
+    if (r.status !== 0) { console.error(`failed: ${cmd}`); process.exit(1); }
+  }
+}
+
+const args = process.argv.slice(2);
+const selected = args.length
+  ? args.flatMap((a) => (existsSync(a) && statSync(a).isDirectory() ? listTests(a) : [a]))
+  : listTests('test');
+const needsTestbed = selected.some((f) => relative('test', f).startsWith('integration'));
+
+ensureDebianPackages();
+
+const build = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
+if (build.status !== 0) process.exit(build.status ?? 1);
+
+const env = { ...process.env };
+let stopTestbed = () => {};
+if (needsTestbed) {
+  // The testbed CLI prints, as its last line with --json, {"env": {...}} for the tests to find it.
+  const t0 = Date.now();
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'test/testbed/cli.ts', 'start', '--json'], {
+    encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (r.status !== 0) { console.error(r.stdout); console.error('testbed failed to start'); process.exit(1); }
+  const last = r.stdout.trim().split('\n').pop();
+  Object.assign(env, JSON.parse(last).env);
+  console.log(`testbed up in ${Date.now() - t0} ms`);
+  stopTestbed = async () => {
+    spawnSync(process.execPath, ['--import', 'tsx', 'test/testbed/cli.ts', 'stop'], { stdio: 'inherit', env });
+  };
+}
+
+const child = spawn(process.execPath, ['--import', 'tsx', '--test', ...selected], { stdio: 'inherit', env });
+const code = await new Promise((res) => child.on('exit', (c, sig) => res(c ?? (sig ? 1 : 0))));
+await stopTestbed();
+process.exit(code);
