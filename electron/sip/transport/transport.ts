@@ -9,6 +9,11 @@ export interface TransportTarget {
   readonly port: number;
   /** The name the TLS certificate must match (RFC 5922 §7.1): the SIP domain, not the SRV target. */
   readonly tlsServerName?: string;
+  /**
+   * The SRV target host name this address was resolved through (for diagnostics, and for the opt-in Microsoft-edge
+   * compatibility check that accepts a certificate naming the SRV target; RFC 5922 §7.3 forbids that by default).
+   */
+  readonly srvTargetName?: string;
   /** Reply over this existing connection (RFC 3261 §18.2.2: responses go back on the connection the request used). */
   readonly connectionId?: string;
 }
