@@ -1,0 +1,116 @@
+// name-addr / addr-spec header values: From, To, Contact, Route, Record-Route, Refer-To...
+// (RFC 3261 §20.10, §25.1). The URI is kept as text and parsed on first access, so From/To with a scheme we do
+// not support (RFC 4475 §3.3.2 unksm2) still yield their tags, and the receive path skips URI parsing entirely.
+import { SipParseError } from '../errors';
+import { parseUri, type SipUri } from '../uri';
+import { isTokenChar, isWsp, paramsToString, parseParams, quote, skipQuoted, unfold, unquote } from './params';
+
+export class NameAddr {
+  /** Display name with quotes removed and quoted-pairs resolved; undefined when absent. */
+  displayName?: string;
+  /** The URI exactly as written between <> (or the addr-spec). */
+  uriText: string;
+  /** Header parameters (tag, epid, expires, q, +sip.instance...), names lower-cased, values as written. */
+  params: Map<string, string | null>;
+  /** True when the value was written as name-addr (with <>), which serialization preserves. */
+  angle: boolean;
+  private parsedUri?: SipUri;
+
+  constructor(uriText: string, params?: Map<string, string | null>, displayName?: string, angle = true) {
+    this.uriText = uriText;
+    this.params = params ?? new Map();
+    if (displayName !== undefined) this.displayName = displayName;
+    this.angle = angle;
+  }
+
+  /** The parsed URI (cached). Throws SipParseError (416) for schemes other than sip/sips/tel. */
+  get uri(): SipUri {
+    return (this.parsedUri ??= parseUri(this.uriText));
+  }
+
+  set uri(uri: SipUri) {
+    this.parsedUri = uri;
+    this.uriText = uri.toString();
+  }
+
+  get tag(): string | undefined {
+    const t = this.params.get('tag');
+    return t == null ? undefined : t;
+  }
+
+  set tag(tag: string | undefined) {
+    if (tag === undefined) this.params.delete('tag');
+    else this.params.set('tag', tag);
+  }
+
+  toString(): string {
+    const params = paramsToString(this.params);
+    if (!this.angle && this.displayName === undefined) return this.uriText + params;
+    const dn = this.displayName === undefined ? '' : `${quote(this.displayName)} `;
+    return `${dn}<${this.uriText}>${params}`;
+  }
+}
+
+/**
+ * Parses one name-addr or addr-spec with its header parameters (RFC 3261 §20.10):
+ *   ( name-addr / addr-spec ) *( SEMI generic-param ),  name-addr = [ display-name ] LAQUOT addr-spec RAQUOT
+ */
+export function parseNameAddr(input: string, what = 'address'): NameAddr {
+  const text = unfold(input);
+  const n = text.length;
+  let pos = 0;
+  while (pos < n && isWsp(text.charCodeAt(pos))) pos++;
+  if (pos >= n) throw new SipParseError(`empty ${what}`);
+  let displayName: string | undefined;
+  let c = text.charCodeAt(pos);
+  if (c === 34 /* " */) {
+    const end = skipQuoted(text, pos, what);
+    displayName = unquote(text.slice(pos, end));
+    pos = end;
+    while (pos < n && isWsp(text.charCodeAt(pos))) pos++;
+    if (text.charCodeAt(pos) !== 60) throw new SipParseError(`${what}: display name not followed by <URI>`);
+    c = 60;
+  } else if (c !== 60) {
+    const lt = text.indexOf('<', pos);
+    if (lt >= 0) {
+      // display-name = *(token LWS) — RFC 4475 §3.1.1.6 (lwsdisp) allows no LWS before "<";
+      // a non-token character such as "," (RFC 4475 §3.1.2.16 baddn) makes it malformed.
+      let end = lt;
+      while (end > pos && isWsp(text.charCodeAt(end - 1))) end--;
+      for (let i = pos; i < end; i++) {
+        const d = text.charCodeAt(i);
+        if (!isTokenChar(d) && !isWsp(d)) throw new SipParseError(`${what}: unquoted display name contains "${text[i]}"`);
+      }
+      displayName = text.slice(pos, end);
+      pos = lt;
+      c = 60;
+    }
+  }
+  if (c === 60 /* < */) {
+    const gt = text.indexOf('>', pos + 1);
+    if (gt < 0) throw new SipParseError(`${what}: missing ">"`);
+    const uriText = text.slice(pos + 1, gt);
+    // RFC 4475 §3.1.2.15 (badaspec): no LWS is allowed between the angle brackets and the URI.
+    if (uriText.length === 0 || isWsp(uriText.charCodeAt(0)) || isWsp(uriText.charCodeAt(uriText.length - 1))) {
+      throw new SipParseError(`${what}: whitespace or nothing inside <>`);
+    }
+    if (uriText.indexOf(':') <= 0) throw new SipParseError(`${what}: URI without a scheme`);
+    const na = new NameAddr(uriText, undefined, displayName, true);
+    parseParams(text, gt + 1, na.params, what);
+    return na;
+  }
+  // addr-spec form: the URI ends at the first ";" — any parameters are header parameters (§20.10).
+  let end = pos;
+  while (end < n) {
+    const d = text.charCodeAt(end);
+    if (d === 59 || isWsp(d)) break;
+    // RFC 3261 §20.10 / RFC 4475 §3.1.2.12 (regbadct): a URI with "," "?" or ";" must be in <>.
+    if (d === 44 || d === 63) throw new SipParseError(`${what}: URI containing "${text[end]}" must be enclosed in <>`);
+    end++;
+  }
+  const uriText = text.slice(pos, end);
+  if (uriText.indexOf(':') <= 0) throw new SipParseError(`${what}: URI without a scheme`);
+  const na = new NameAddr(uriText, undefined, undefined, false);
+  parseParams(text, end, na.params, what);
+  return na;
+}

@@ -1,0 +1,137 @@
+// Lexical helpers shared by the header parsers: LWS, tokens, quoted strings, generic-param lists
+// (RFC 3261 §25.1) and comma-separated header values (§7.3.1).
+import { SipParseError } from '../errors';
+
+/** SP or HTAB (RFC 3261 §25.1 WSP). */
+export function isWsp(c: number): boolean {
+  return c === 32 || c === 9;
+}
+
+// token = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~") (RFC 3261 §25.1)
+const TOKEN = new Uint8Array(128);
+for (let c = 48; c <= 57; c++) TOKEN[c] = 1;
+for (let c = 65; c <= 90; c++) TOKEN[c] = 1;
+for (let c = 97; c <= 122; c++) TOKEN[c] = 1;
+for (const ch of "-.!%*_+`'~") TOKEN[ch.charCodeAt(0)] = 1;
+
+export function isTokenChar(c: number): boolean {
+  return c < 128 && TOKEN[c] === 1;
+}
+
+export function isToken(s: string): boolean {
+  if (s.length === 0) return false;
+  for (let i = 0; i < s.length; i++) if (!isTokenChar(s.charCodeAt(i))) return false;
+  return true;
+}
+
+/**
+ * Replaces line folding (CRLF followed by WSP) with a single SP. RFC 3261 §7.3.1: folded lines are
+ * equivalent to one SP; values without a CR are returned as they are (the common case).
+ */
+export function unfold(value: string): string {
+  if (value.indexOf('\n') < 0) return value;
+  return value.replace(/\r?\n[ \t]+/g, ' ');
+}
+
+/** Index just past the closing quote of the quoted-string that opens at `start` (quoted-pair aware, §25.1). */
+export function skipQuoted(text: string, start: number, what: string): number {
+  for (let i = start + 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 92) i++; // quoted-pair: "\" followed by any char except CR/LF
+    else if (c === 34) return i + 1;
+  }
+  throw new SipParseError(`unterminated quoted string in ${what}`);
+}
+
+/** The content of a quoted-string with quoted-pairs resolved ("a\"b" → a"b). */
+export function unquote(quoted: string): string {
+  let out = '';
+  for (let i = 1; i < quoted.length - 1; i++) {
+    const c = quoted.charCodeAt(i);
+    if (c === 92 && i + 1 < quoted.length - 1) i++;
+    out += quoted[i];
+  }
+  return out;
+}
+
+/** Wraps a display name or parameter value in quotes, escaping `"` and `\` (§25.1 quoted-pair). */
+export function quote(s: string): string {
+  let out = '"';
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i];
+    if (ch === '"' || ch === '\\') out += '\\';
+    out += ch;
+  }
+  return out + '"';
+}
+
+/**
+ * Splits a header value on the commas that separate header-field values (RFC 3261 §7.3.1), ignoring commas
+ * inside quoted strings and inside <...> (a URI may legally contain a comma). Each element is trimmed.
+ */
+export function splitList(value: string): string[] {
+  const out: string[] = [];
+  let start = 0;
+  let angle = false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 34) {
+      i = skipQuoted(value, i, 'header value') - 1;
+    } else if (c === 60) angle = true;
+    else if (c === 62) angle = false;
+    else if (c === 44 && !angle) {
+      out.push(value.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  out.push(value.slice(start).trim());
+  return out;
+}
+
+/**
+ * Parses `*( SEMI generic-param )` (RFC 3261 §25.1: generic-param = token [ EQUAL gen-value ]) starting at
+ * `pos`, with LWS allowed around ";" and "=". Names are lower-cased (parameter names compare case-insensitively,
+ * §7.3.1); values keep their case and, if quoted, their quotes. A valueless parameter maps to null.
+ * Throws on an empty parameter (";;", RFC 4475 §3.1.2.1) or a non-token name.
+ */
+export function parseParams(text: string, pos: number, into: Map<string, string | null>, what: string): void {
+  const n = text.length;
+  for (;;) {
+    while (pos < n && isWsp(text.charCodeAt(pos))) pos++;
+    if (pos >= n) return;
+    if (text.charCodeAt(pos) !== 59 /* ; */) throw new SipParseError(`unexpected "${text[pos]}" in ${what} parameters`);
+    pos++;
+    while (pos < n && isWsp(text.charCodeAt(pos))) pos++;
+    const nameStart = pos;
+    while (pos < n && isTokenChar(text.charCodeAt(pos))) pos++;
+    if (pos === nameStart) throw new SipParseError(`empty parameter in ${what}`);
+    const name = text.slice(nameStart, pos).toLowerCase();
+    while (pos < n && isWsp(text.charCodeAt(pos))) pos++;
+    if (pos < n && text.charCodeAt(pos) === 61 /* = */) {
+      pos++;
+      while (pos < n && isWsp(text.charCodeAt(pos))) pos++;
+      const valueStart = pos;
+      if (pos < n && text.charCodeAt(pos) === 34) {
+        pos = skipQuoted(text, pos, what);
+      } else {
+        while (pos < n) {
+          const c = text.charCodeAt(pos);
+          if (c === 59 || isWsp(c)) break;
+          if (c === 44 || c === 34 || c === 60 || c === 62) throw new SipParseError(`invalid character "${text[pos]}" in ${what} parameter ${name}`);
+          pos++;
+        }
+      }
+      if (pos === valueStart) throw new SipParseError(`empty value for parameter ${name} in ${what}`);
+      into.set(name, text.slice(valueStart, pos));
+    } else {
+      into.set(name, null);
+    }
+  }
+}
+
+/** Serializes a parameter map back to `;name=value;flag` form. */
+export function paramsToString(params: ReadonlyMap<string, string | null>): string {
+  let out = '';
+  for (const [k, v] of params) out += v === null ? `;${k}` : `;${k}=${v}`;
+  return out;
+}

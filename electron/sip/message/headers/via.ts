@@ -1,0 +1,124 @@
+// Via header values (RFC 3261 §20.42, §18.2.1, RFC 3581 rport). LCS 2005 appends received, ms-received-port,
+// ms-received-cid, branched and ms-internal-info (protocol.md item 13): they are kept, opaque, in `params`.
+import { SipParseError } from '../errors';
+import { isTokenChar, isWsp, paramsToString, parseParams, splitList, unfold } from './params';
+
+export class Via {
+  /** e.g. 'SIP/2.0' (always SIP/2.0 for a message we accept, §8.2.2). */
+  protocol: string;
+  /** Upper-cased transport token: UDP, TCP, TLS, SCTP, WS, WSS or an extension (§20.42 other-transport). */
+  transport: string;
+  host: string;
+  port?: number;
+  /** Every parameter, names lower-cased, values as written (null when valueless). */
+  params: Map<string, string | null>;
+
+  constructor(transport: string, host: string, port?: number, params?: Map<string, string | null>, protocol = 'SIP/2.0') {
+    this.protocol = protocol;
+    this.transport = transport;
+    this.host = host;
+    if (port !== undefined) this.port = port;
+    this.params = params ?? new Map();
+  }
+
+  get branch(): string | undefined {
+    return this.params.get('branch') ?? undefined;
+  }
+
+  get received(): string | undefined {
+    return this.params.get('received') ?? undefined;
+  }
+
+  /** RFC 3581: undefined if absent, null if present without a value (a request for it), else the port. */
+  get rport(): number | null | undefined {
+    if (!this.params.has('rport')) return undefined;
+    const v = this.params.get('rport');
+    return v == null ? null : Number(v);
+  }
+
+  toString(): string {
+    const port = this.port === undefined ? '' : `:${this.port}`;
+    return `${this.protocol}/${this.transport} ${this.host}${port}${paramsToString(this.params)}`;
+  }
+}
+
+function skipLws(s: string, pos: number): number {
+  while (pos < s.length && isWsp(s.charCodeAt(pos))) pos++;
+  return pos;
+}
+
+function readToken(s: string, pos: number, what: string): [string, number] {
+  const start = pos;
+  while (pos < s.length && isTokenChar(s.charCodeAt(pos))) pos++;
+  if (pos === start) throw new SipParseError(`Via: expected ${what}`);
+  return [s.slice(start, pos), pos];
+}
+
+/** Interned upper-case transport names, so a parsed Via does not hold a fresh string for them. */
+function transportName(t: string): string {
+  switch (t) {
+    case 'UDP': case 'udp': return 'UDP';
+    case 'TCP': case 'tcp': return 'TCP';
+    case 'TLS': case 'tls': return 'TLS';
+    default: return t.toUpperCase();
+  }
+}
+
+/** Parses one via-parm: sent-protocol LWS sent-by *( SEMI via-params ), LWS allowed around "/" (§25.1 SLASH). */
+export function parseViaParm(input: string): Via {
+  const s = unfold(input);
+  let pos = skipLws(s, 0);
+  const [name, p1] = readToken(s, pos, 'protocol name');
+  pos = p1;
+  pos = skipLws(s, pos);
+  if (s.charCodeAt(pos) !== 47) throw new SipParseError('Via: expected "/" after protocol name');
+  pos = skipLws(s, pos + 1);
+  const [version, p2] = readToken(s, pos, 'protocol version');
+  pos = p2;
+  pos = skipLws(s, pos);
+  if (s.charCodeAt(pos) !== 47) throw new SipParseError('Via: expected "/" after protocol version');
+  pos = skipLws(s, pos + 1);
+  const [transport, p3] = readToken(s, pos, 'transport');
+  pos = p3;
+  const afterTransport = pos;
+  pos = skipLws(s, pos);
+  if (pos === afterTransport) throw new SipParseError('Via: missing LWS before sent-by');
+  let port: number | undefined;
+  const hostStart = pos;
+  if (s.charCodeAt(pos) === 91) {
+    const close = s.indexOf(']', pos);
+    if (close < 0) throw new SipParseError('Via: unterminated IPv6 reference');
+    pos = close + 1;
+  } else {
+    while (pos < s.length) {
+      const c = s.charCodeAt(pos);
+      if (c === 58 || c === 59 || isWsp(c)) break;
+      if (!isTokenChar(c)) throw new SipParseError(`Via: invalid character "${s[pos]}" in sent-by`);
+      pos++;
+    }
+  }
+  const host = s.slice(hostStart, pos);
+  if (host.length === 0) throw new SipParseError('Via: missing sent-by host');
+  pos = skipLws(s, pos);
+  if (s.charCodeAt(pos) === 58) {
+    pos = skipLws(s, pos + 1);
+    const ps = pos;
+    while (pos < s.length && s.charCodeAt(pos) >= 48 && s.charCodeAt(pos) <= 57) pos++;
+    if (pos === ps || pos - ps > 5) throw new SipParseError('Via: invalid sent-by port');
+    port = Number(s.slice(ps, pos));
+    if (port > 65535) throw new SipParseError('Via: invalid sent-by port');
+  }
+  const via = new Via(transportName(transport), host, port, undefined, name === 'SIP' && version === '2.0' ? 'SIP/2.0' : `${name.toUpperCase()}/${version}`);
+  parseParams(s, pos, via.params, 'Via');
+  return via;
+}
+
+/** Parses a Via header value, which may hold several comma-separated via-parms (§7.3.1). */
+export function parseVia(value: string): Via[] {
+  const out: Via[] = [];
+  for (const part of splitList(unfold(value))) {
+    if (part.length === 0) throw new SipParseError('Via: empty value');
+    out.push(parseViaParm(part));
+  }
+  return out;
+}

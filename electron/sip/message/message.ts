@@ -1,0 +1,344 @@
+// SIP requests and responses (RFC 3261 §7). Following reSIProcate's LazyParser (architecture.md house rule 7):
+// the message keeps the raw text, knows where each header line starts and ends, and parses a header only when
+// it is first asked for (then caches it). parseMessage pre-fills the caches of the fields the transaction and
+// dialog layers read on every message (Call-ID, CSeq, top Via, From, To), which also validates them.
+// Headers never touched are serialized byte-for-byte from the raw text.
+import { SipParseError } from './errors';
+import { parseCSeq, type CSeq } from './headers/cseq';
+import { displayName, headerKey } from './headers/header-names';
+import { parseNameAddr, type NameAddr } from './headers/name-addr';
+import { splitList, unfold } from './headers/params';
+import { parseVia, type Via } from './headers/via';
+import { parseUri, type SipUri } from './uri';
+
+/** Headers whose grammar is a comma-separated list (RFC 3261 §7.3.1, §20); only these are split by headers(). */
+const LIST_HEADERS = new Set([
+  'via', 'contact', 'route', 'record-route', 'allow', 'supported', 'require', 'proxy-require', 'unsupported',
+  'accept', 'accept-encoding', 'accept-language', 'allow-events', 'content-encoding', 'content-language',
+  'in-reply-to', 'warning', 'alert-info', 'call-info', 'error-info', 'path', 'service-route', 'p-asserted-identity',
+]);
+
+/** Position of a raw header line, packed in one double: start * 2^26 + end (end = index of its CRLF). */
+const PACK = 67108864;
+
+export interface AddHeaderOptions {
+  /** Insert above the existing instances of this header (e.g. a new top Via, RFC 3261 §16.6 item 8). */
+  first?: boolean;
+}
+
+export abstract class SipMessageBase {
+  abstract readonly kind: 'request' | 'response';
+
+  /** @internal Raw text: start line and header lines (string input: the whole message). */
+  protected raw: string;
+  /** @internal End of the start line in `raw` (index of its CRLF). */
+  protected startLineEnd: number;
+  /** @internal Canonical key of each header entry, in wire order. */
+  protected keys: string[];
+  /** @internal Packed raw position of each entry, -1 for an entry set by the application. */
+  protected pos: number[];
+  /** @internal Name and value of entries set by the application (null until the first edit). */
+  protected edited: Array<[string, string] | undefined> | null = null;
+
+  // Body: a slice of `bodySrc` (the input Buffer, or the raw string when its length is the byte length).
+  private bodySrc: Buffer | string | null;
+  private bodyStart: number;
+  private bodyLength: number;
+  /** @internal Decoded body cache. */
+  cBody: string | undefined;
+
+  // Parse caches (undefined = not parsed yet).
+  /** @internal */ cCallId: string | undefined;
+  /** @internal */ cCSeq: CSeq | undefined;
+  /** @internal */ cTopVia: Via | undefined;
+  /** @internal */ cFrom: NameAddr | undefined;
+  /** @internal */ cTo: NameAddr | undefined;
+  private cVia: Via[] | undefined;
+
+  /** @internal Use parseMessage or the builders. */
+  constructor(raw: string, startLineEnd: number, keys: string[], pos: number[], bodySrc: Buffer | string | null, bodyStart: number, bodyLength: number) {
+    this.raw = raw;
+    this.startLineEnd = startLineEnd;
+    this.keys = keys;
+    this.pos = pos;
+    this.bodySrc = bodySrc;
+    this.bodyStart = bodyStart;
+    this.bodyLength = bodyLength;
+    this.cBody = undefined;
+    this.cCallId = undefined;
+    this.cCSeq = undefined;
+    this.cTopVia = undefined;
+    this.cFrom = undefined;
+    this.cTo = undefined;
+    this.cVia = undefined;
+  }
+
+  // ---- raw header access -------------------------------------------------------------------------------
+
+  /** @internal Value of entry i: trimmed, with line folding still in it (unfold() when parsing). */
+  protected rawValue(i: number): string {
+    const p = this.pos[i] as number;
+    if (p < 0) return (this.edited?.[i] as [string, string])[1];
+    const start = Math.floor(p / PACK);
+    const end = p - start * PACK;
+    const colon = this.raw.indexOf(':', start);
+    return this.raw.slice(colon + 1, end).trim();
+  }
+
+  private indexOf(key: string): number {
+    return this.keys.indexOf(key);
+  }
+
+  /** First value of a header (case-insensitive name, compact forms accepted), folding replaced by SP. */
+  header(name: string): string | undefined {
+    const i = this.indexOf(headerKey(name));
+    return i < 0 ? undefined : unfold(this.rawValue(i));
+  }
+
+  /** Every value of a header, in order; list-valued headers (Via, Contact, Route...) are split on commas. */
+  headers(name: string): string[] {
+    const key = headerKey(name);
+    const out: string[] = [];
+    const split = LIST_HEADERS.has(key);
+    for (let i = 0; i < this.keys.length; i++) {
+      if (this.keys[i] !== key) continue;
+      const v = unfold(this.rawValue(i));
+      if (split) {
+        for (const part of splitList(v)) if (part.length > 0) out.push(part);
+      } else out.push(v);
+    }
+    return out;
+  }
+
+  hasHeader(name: string): boolean {
+    return this.indexOf(headerKey(name)) >= 0;
+  }
+
+  /** Header names in wire order, as written (for diagnostics and generic forwarding). */
+  headerNames(): string[] {
+    const out: string[] = [];
+    for (let i = 0; i < this.keys.length; i++) {
+      const p = this.pos[i] as number;
+      if (p < 0) out.push((this.edited?.[i] as [string, string])[0]);
+      else {
+        const start = Math.floor(p / PACK);
+        out.push(this.raw.slice(start, this.raw.indexOf(':', start)).trim());
+      }
+    }
+    return out;
+  }
+
+  // ---- key fields (lazy, cached; parseMessage pre-fills them) -----------------------------------------------
+
+  private required(key: string, what: string): string {
+    const i = this.indexOf(key);
+    // RFC 3261 §8.1.1: To, From, CSeq, Call-ID, Max-Forwards and Via are mandatory in requests.
+    if (i < 0) throw new SipParseError(`missing ${what} header`);
+    return this.rawValue(i);
+  }
+
+  get callId(): string {
+    return (this.cCallId ??= unfold(this.required('call-id', 'Call-ID')));
+  }
+
+  get cseq(): CSeq {
+    return (this.cCSeq ??= parseCSeq(this.required('cseq', 'CSeq')));
+  }
+
+  /** Every Via (all header lines, comma-separated values split), parsed on first access and cached. */
+  get via(): readonly Via[] {
+    if (this.cVia === undefined) {
+      const all: Via[] = [];
+      for (let i = 0; i < this.keys.length; i++) if (this.keys[i] === 'via') for (const v of parseVia(this.rawValue(i))) all.push(v);
+      if (all.length === 0) throw new SipParseError('missing Via header');
+      this.cVia = all;
+      this.cTopVia = all[0];
+    }
+    return this.cVia;
+  }
+
+  get topVia(): Via {
+    if (this.cTopVia === undefined) this.cTopVia = parseVia(this.required('via', 'Via'))[0] as Via;
+    return this.cTopVia;
+  }
+
+  get from(): NameAddr {
+    return (this.cFrom ??= parseNameAddr(this.required('from', 'From'), 'From'));
+  }
+
+  get to(): NameAddr {
+    return (this.cTo ??= parseNameAddr(this.required('to', 'To'), 'To'));
+  }
+
+  /** Contact values parsed as name-addr (empty if none; `*` is returned as a NameAddr with uriText '*'). */
+  get contacts(): NameAddr[] {
+    return this.headers('contact').map((v) => (v === '*' ? parseStar() : parseNameAddr(v, 'Contact')));
+  }
+
+  // ---- body ---------------------------------------------------------------------------------------------
+
+  get bodyBytes(): Buffer {
+    const src = this.bodySrc;
+    if (src === null) return Buffer.alloc(0);
+    if (typeof src === 'string') return Buffer.from(src.slice(this.bodyStart, this.bodyStart + this.bodyLength), 'utf8');
+    return src.subarray(this.bodyStart, this.bodyStart + this.bodyLength);
+  }
+
+  /** Body decoded as UTF-8 ('' when none). */
+  get body(): string {
+    if (this.cBody === undefined) {
+      const src = this.bodySrc;
+      if (src === null) this.cBody = '';
+      else if (typeof src === 'string') this.cBody = src.slice(this.bodyStart, this.bodyStart + this.bodyLength);
+      else this.cBody = src.toString('utf8', this.bodyStart, this.bodyStart + this.bodyLength);
+    }
+    return this.cBody;
+  }
+
+  // ---- mutation (outgoing messages) -----------------------------------------------------------------------
+
+  private invalidate(key: string): void {
+    switch (key) {
+      case 'call-id': this.cCallId = undefined; break;
+      case 'cseq': this.cCSeq = undefined; break;
+      case 'via': this.cVia = undefined; this.cTopVia = undefined; break;
+      case 'from': this.cFrom = undefined; break;
+      case 'to': this.cTo = undefined; break;
+    }
+  }
+
+  private insertAt(index: number, key: string, name: string, value: string): void {
+    if (this.edited === null) this.edited = new Array<[string, string] | undefined>(this.keys.length).fill(undefined);
+    this.keys.splice(index, 0, key);
+    this.pos.splice(index, 0, -1);
+    this.edited.splice(index, 0, [name, value]);
+  }
+
+  private removeAt(index: number): void {
+    this.keys.splice(index, 1);
+    this.pos.splice(index, 1);
+    this.edited?.splice(index, 1);
+  }
+
+  /** Replaces every instance of a header with one value (appended if it was absent). */
+  setHeader(name: string, value: string): void {
+    const key = headerKey(name);
+    const i = this.indexOf(key);
+    this.removeHeader(name);
+    this.insertAt(i < 0 ? this.keys.length : Math.min(i, this.keys.length), key, displayName(name), value);
+    this.invalidate(key);
+  }
+
+  /** Adds one header value: below the existing instances, or above them with `{ first: true }`. */
+  addHeader(name: string, value: string, opts: AddHeaderOptions = {}): void {
+    const key = headerKey(name);
+    let at = this.keys.length;
+    if (opts.first) {
+      const i = this.indexOf(key);
+      at = i < 0 ? 0 : i;
+    } else {
+      const i = this.keys.lastIndexOf(key);
+      if (i >= 0) at = i + 1;
+    }
+    this.insertAt(at, key, displayName(name), value);
+    this.invalidate(key);
+  }
+
+  removeHeader(name: string): void {
+    const key = headerKey(name);
+    for (let i = this.keys.length - 1; i >= 0; i--) if (this.keys[i] === key) this.removeAt(i);
+    this.invalidate(key);
+  }
+
+  /** Sets the body and keeps Content-Length (in bytes) right; sets Content-Type when given. */
+  setBody(body: string | Buffer, contentType?: string): void {
+    const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+    this.bodySrc = bytes;
+    this.bodyStart = 0;
+    this.bodyLength = bytes.length;
+    this.cBody = typeof body === 'string' ? body : undefined;
+    this.setHeader('Content-Length', String(bytes.length));
+    if (contentType !== undefined) this.setHeader('Content-Type', contentType);
+    else if (bytes.length === 0) this.removeHeader('Content-Type');
+  }
+
+  // ---- serialization ------------------------------------------------------------------------------------
+
+  /** @internal Start line without its CRLF. */
+  protected startLine(): string {
+    return this.raw.slice(0, this.startLineEnd);
+  }
+
+  private headerBlock(): string {
+    let out = this.startLine() + '\r\n';
+    for (let i = 0; i < this.keys.length; i++) {
+      const p = this.pos[i] as number;
+      if (p < 0) {
+        const [n, v] = this.edited?.[i] as [string, string];
+        out += `${n}: ${v}\r\n`;
+      } else {
+        const start = Math.floor(p / PACK);
+        out += this.raw.slice(start, p - start * PACK + 2);
+      }
+    }
+    return out + '\r\n';
+  }
+
+  /** Wire text; untouched headers are byte-exact as received. The body is decoded as UTF-8 (see toBuffer). */
+  serialize(): string {
+    return this.headerBlock() + this.body;
+  }
+
+  /** Wire bytes, with the body bytes exactly as they are (binary bodies survive). */
+  toBuffer(): Buffer {
+    return Buffer.concat([Buffer.from(this.headerBlock(), 'utf8'), this.bodyBytes]);
+  }
+
+  toString(): string {
+    return this.serialize();
+  }
+}
+
+function parseStar(): NameAddr {
+  // RFC 3261 §10.2.2: "Contact: *" (remove all bindings) is not a name-addr.
+  const na = parseNameAddr('<sip:*>');
+  na.uriText = '*';
+  na.angle = false;
+  return na;
+}
+
+export class SipRequest extends SipMessageBase {
+  readonly kind = 'request' as const;
+  readonly method: string;
+  /** Request-URI exactly as written. */
+  readonly uri: string;
+  private cRequestUri: SipUri | undefined;
+
+  /** @internal */
+  constructor(method: string, uri: string, raw: string, startLineEnd: number, keys: string[], pos: number[], bodySrc: Buffer | string | null, bodyStart: number, bodyLength: number) {
+    super(raw, startLineEnd, keys, pos, bodySrc, bodyStart, bodyLength);
+    this.method = method;
+    this.uri = uri;
+    this.cRequestUri = undefined;
+  }
+
+  /** Parsed Request-URI (cached); throws SipParseError 416 for an unsupported scheme (RFC 3261 §8.2.2.1). */
+  get requestUri(): SipUri {
+    return (this.cRequestUri ??= parseUri(this.uri));
+  }
+}
+
+export class SipResponse extends SipMessageBase {
+  readonly kind = 'response' as const;
+  readonly status: number;
+  readonly reason: string;
+
+  /** @internal */
+  constructor(status: number, reason: string, raw: string, startLineEnd: number, keys: string[], pos: number[], bodySrc: Buffer | string | null, bodyStart: number, bodyLength: number) {
+    super(raw, startLineEnd, keys, pos, bodySrc, bodyStart, bodyLength);
+    this.status = status;
+    this.reason = reason;
+  }
+}
+
+export type SipMessage = SipRequest | SipResponse;
