@@ -3,7 +3,8 @@
 import type { SipRequest, SipResponse } from '../message/message';
 import { createResponse } from '../transaction/message-api';
 import type { ServerTransaction } from '../transaction/server-transaction';
-import { Dialog, dialogKey } from './dialog';
+import { dialogKey } from './dialog';
+import type { Dialog } from './dialog';
 import type { DialogId } from './dialog';
 
 /** What a usage attached to a dialog implements (architecture.md house rule 6). */

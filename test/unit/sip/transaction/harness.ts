@@ -78,19 +78,22 @@ export function makeHarness(opts: { reliable: boolean; timers?: Partial<TimerSet
   return h as Harness;
 }
 
+/** A request with default headers; `extra` entries replace a default of the same name, or are appended. */
 export function request(method: string, extra: Array<[string, string]> = []): SipRequest {
-  return createRequest({
-    method,
-    uri: 'sip:bob@example.com',
-    headers: [
-      ['Max-Forwards', '70'],
-      ['From', '<sip:alice@example.net>;tag=ft1'],
-      ['To', '<sip:bob@example.com>'],
-      ['Call-ID', 'call-1@example.net'],
-      ['CSeq', `1 ${method}`],
-      ...extra,
-    ],
-  });
+  const defaults: Array<[string, string]> = [
+    ['Max-Forwards', '70'],
+    ['From', '<sip:alice@example.net>;tag=ft1'],
+    ['To', '<sip:bob@example.com>'],
+    ['Call-ID', 'call-1@example.net'],
+    ['CSeq', `1 ${method}`],
+  ];
+  const vias = extra.filter(([n]) => n.toLowerCase() === 'via');
+  const headers = [
+    ...vias,
+    ...defaults.map(([n, v]): [string, string] => [n, extra.find(([e]) => e.toLowerCase() === n.toLowerCase())?.[1] ?? v]),
+    ...extra.filter(([n]) => n.toLowerCase() !== 'via' && !defaults.some(([d]) => d.toLowerCase() === n.toLowerCase())),
+  ];
+  return createRequest({ method, uri: 'sip:bob@example.com', headers });
 }
 
 /** A request as a remote UAC would send it (with its own Via). */
