@@ -15,8 +15,8 @@ import { pinFor, tlsClientOptions } from './tls-settings';
 import type { TlsSettings } from './tls-settings';
 import { chainOf, verifyPeer } from './tls-verification';
 import type { PeerCertificateSummary, TlsVerification } from './tls-verification';
-import { realTimers } from './timers';
-import type { TransportTimers } from './timers';
+import { systemClock } from '../clock';
+import type { Clock, TimerHandle } from '../clock';
 
 export interface StreamTransportOptions {
   /** This account's TLS settings (trust, client certificate, legacy mode, pins, SRV-target compatibility). */
@@ -37,7 +37,10 @@ export interface StreamTransportOptions {
   readonly tcpKeepAliveMs?: number;
   /** Largest inbound message before the framer gives up (default: the framer's 64 KiB, protocol.md §2.14). */
   readonly maxMessageBytes?: number;
-  readonly timers?: TransportTimers;
+  /** Schedules keep-alives and connect timeouts (tests pass a FakeClock). */
+  readonly clock?: Clock;
+  /** Wall-clock time for certificate validity (default Date.now). */
+  readonly wallClock?: () => number;
 }
 
 export interface ListenOptions {
@@ -76,8 +79,8 @@ const NAME_ERROR_CODE = 'ERR_SIP_TLS_NAME_MISMATCH';
 
 class Connection {
   readonly framer: StreamFramer;
-  keepAliveTimer: unknown;
-  pongTimer: unknown;
+  keepAliveTimer: TimerHandle | undefined;
+  pongTimer: TimerHandle | undefined;
   keepAliveIntervalMs: number;
   pingsSent = 0;
   pongsReceived = 0;
@@ -108,7 +111,7 @@ class Connection {
 
 export class StreamTransport implements Transport {
   private events: TransportEvents | undefined;
-  private readonly timers: TransportTimers;
+  private readonly timers: Clock;
   private readonly connections = new Map<string, Connection>();
   private readonly byKey = new Map<string, Connection>();
   private readonly pending = new Map<string, Promise<Connection>>();
@@ -117,7 +120,7 @@ export class StreamTransport implements Transport {
   private closed = false;
 
   constructor(private readonly opts: StreamTransportOptions = {}) {
-    this.timers = opts.timers ?? realTimers;
+    this.timers = opts.clock ?? systemClock;
   }
 
   setEvents(events: TransportEvents): void {
@@ -306,7 +309,7 @@ export class StreamTransport implements Transport {
             ...(target.srvTargetName !== undefined ? { srvTargetName: target.srvTargetName } : {}),
             acceptSrvTargetName: settings.acceptSrvTargetName ?? false,
             ...(pinFor(settings, serverName) !== undefined ? { pinnedFingerprint256: pinFor(settings, serverName) } : {}),
-            now: this.timers.now(),
+            now: (this.opts.wallClock ?? Date.now)(),
             protocol: tlsSocket.getProtocol(),
             ...(cipher ? { cipher: cipher.name } : {}),
           });

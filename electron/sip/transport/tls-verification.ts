@@ -55,6 +55,8 @@ export interface VerificationInput {
 
 /** OpenSSL verify codes that mean "time", not "trust": the validity check reports those itself. */
 const TIME_ERRORS = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID']);
+/** OpenSSL's verdict on the leaf's purpose (EKU); the eku check reports that itself. */
+const PURPOSE_ERRORS = new Set(['INVALID_PURPOSE']);
 const SELF_SIGNED = new Set(['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN']);
 const UNKNOWN_ISSUER = new Set(['UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT']);
 const EKU_SERVER_AUTH = '1.3.6.1.5.5.7.3.1';
@@ -104,7 +106,7 @@ export function chainOf(cert: DetailedPeerCertificate | PeerCertificate | undefi
 }
 
 function chainCheck(code: string | undefined, serverName: string, issuer: string): TlsCheck {
-  if (!code || TIME_ERRORS.has(code)) return { name: 'chain', ok: true, detail: `issued by ${issuer}, trusted` };
+  if (!code || TIME_ERRORS.has(code) || PURPOSE_ERRORS.has(code)) return { name: 'chain', ok: true, detail: `issued by ${issuer}, trusted` };
   let why = code;
   if (SELF_SIGNED.has(code)) why = code === 'DEPTH_ZERO_SELF_SIGNED_CERT' ? 'self-signed' : 'self-signed CA not in the trusted set';
   else if (UNKNOWN_ISSUER.has(code)) why = `unknown issuer ${issuer}`;
