@@ -7,7 +7,7 @@ import { SipParseError } from './errors';
 import { parseCSeq, type CSeq } from './headers/cseq';
 import { displayName, headerKey } from './headers/header-names';
 import { parseNameAddr, type NameAddr } from './headers/name-addr';
-import { splitList, unfold } from './headers/params';
+import { splitList, trimLws, unfold } from './headers/params';
 import { parseVia, type Via } from './headers/via';
 import { parseUri, type SipUri } from './uri';
 
@@ -82,7 +82,7 @@ export abstract class SipMessageBase {
     const start = Math.floor(p / PACK);
     const end = p - start * PACK;
     const colon = this.raw.indexOf(':', start);
-    return this.raw.slice(colon + 1, end).trim();
+    return trimLws(this.raw, colon + 1, end);
   }
 
   private indexOf(key: string): number {

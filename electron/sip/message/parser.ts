@@ -5,12 +5,19 @@ import { SipParseError } from './errors';
 import { parseCSeq } from './headers/cseq';
 import { headerKey } from './headers/header-names';
 import { parseNameAddr } from './headers/name-addr';
-import { isTokenChar, splitList, unfold } from './headers/params';
+import { isTokenChar, splitList, trimLws, unfold } from './headers/params';
 import { parseViaParm } from './headers/via';
 import { SipRequest, SipResponse } from './message';
 
 const CRLFCRLF = Buffer.from('\r\n\r\n');
 const PACK = 67108864;
+
+/** Trimmed value of header entry i (folding still in it). */
+function headerValue(raw: string, pos: number[], i: number): string {
+  const q = pos[i] as number;
+  const s = Math.floor(q / PACK);
+  return trimLws(raw, raw.indexOf(':', s) + 1, q - s * PACK);
+}
 
 function fail(reason: string, status?: number): never {
   throw new SipParseError(reason, status);
@@ -152,7 +159,7 @@ export function parseMessage(input: Buffer | string): SipRequest | SipResponse {
       case 'cseq': if (iCSeq >= 0) fail('more than one CSeq header'); iCSeq = idx; break;
       case 'content-length': {
         // RFC 4475 §3.1.2.11 mcl01: conflicting Content-Length values cannot be framed.
-        const v = parseContentLength(raw.slice(colon + 1, eol).trim());
+        const v = parseContentLength(trimLws(raw, colon + 1, eol));
         if (iCl >= 0 && v !== clValue) fail('conflicting Content-Length headers');
         iCl = idx;
         clValue = v;
@@ -199,22 +206,17 @@ export function parseMessage(input: Buffer | string): SipRequest | SipResponse {
   if (bodyText !== undefined) msg.cBody = bodyText;
 
   // ---- key fields, parsed now so that a malformed one is a parse error (→ 400) and not a later surprise ----
-  const value = (i: number): string => {
-    const q = pos[i] as number;
-    const s = Math.floor(q / PACK);
-    return raw.slice(raw.indexOf(':', s) + 1, q - s * PACK).trim();
-  };
-  const callId = unfold(value(iCallId));
+  const callId = unfold(headerValue(raw, pos, iCallId));
   if (callId.length === 0) fail('empty Call-ID');
   msg.cCallId = callId;
-  const cseq = parseCSeq(value(iCSeq));
+  const cseq = parseCSeq(headerValue(raw, pos, iCSeq));
   msg.cCSeq = cseq;
   // RFC 3261 §8.1.1.5: the CSeq method MUST match the request method (RFC 4475 §3.2.2 mismatch01/02).
   if (isRequest && cseq.method !== method) fail(`CSeq method ${cseq.method} does not match request method ${method}`);
-  const v = value(iVia);
+  const v = headerValue(raw, pos, iVia);
   msg.cTopVia = parseViaParm(v.indexOf(',') < 0 ? v : (splitList(unfold(v))[0] as string));
   if (msg.cTopVia.protocol !== 'SIP/2.0') fail(`unsupported SIP version in Via ${msg.cTopVia.protocol}`, 505);
-  msg.cFrom = parseNameAddr(value(iFrom), 'From');
-  msg.cTo = parseNameAddr(value(iTo), 'To');
+  msg.cFrom = parseNameAddr(headerValue(raw, pos, iFrom), 'From');
+  msg.cTo = parseNameAddr(headerValue(raw, pos, iTo), 'To');
   return msg;
 }

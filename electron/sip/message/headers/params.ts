@@ -33,6 +33,24 @@ export function unfold(value: string): string {
   return value.replace(/\r?\n[ \t]+/g, ' ');
 }
 
+/**
+ * Trims SP, HTAB, CR and LF only. String.prototype.trim would also eat U+FEFF and other Unicode spaces,
+ * which are legal header content (RFC 4475 §3.1.1.2 has a value starting with U+FEFF).
+ */
+export function trimLws(s: string, start = 0, end = s.length): string {
+  while (start < end) {
+    const c = s.charCodeAt(start);
+    if (c !== 32 && c !== 9 && c !== 13 && c !== 10) break;
+    start++;
+  }
+  while (end > start) {
+    const c = s.charCodeAt(end - 1);
+    if (c !== 32 && c !== 9 && c !== 13 && c !== 10) break;
+    end--;
+  }
+  return s.slice(start, end);
+}
+
 /** Index just past the closing quote of the quoted-string that opens at `start` (quoted-pair aware, §25.1). */
 export function skipQuoted(text: string, start: number, what: string): number {
   for (let i = start + 1; i < text.length; i++) {
