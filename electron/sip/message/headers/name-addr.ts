@@ -3,22 +3,29 @@
 // not support (RFC 4475 §3.3.2 unksm2) still yield their tags, and the receive path skips URI parsing entirely.
 import { SipParseError } from '../errors';
 import { parseUri, type SipUri } from '../uri';
-import { isTokenChar, isWsp, paramsToString, parseParams, quote, skipQuoted, unfold, unquote } from './params';
+import { findParam, isTokenChar, isWsp, paramsToString, parseParams, quote, skipQuoted, unfold, unquote } from './params';
 
 export class NameAddr {
   /** Display name with quotes removed and quoted-pairs resolved; undefined when absent. */
   displayName?: string;
   /** The URI exactly as written between <> (or the addr-spec). */
   uriText: string;
-  /** Header parameters (tag, epid, expires, q, +sip.instance...), names lower-cased, values as written. */
-  params: Map<string, string | null>;
+  /** @internal Validated parameter text (`;tag=x;epid=y`), turned into `params` on first access. */
+  private paramText: string;
+  private paramMap: Map<string, string | null> | undefined;
   /** True when the value was written as name-addr (with <>), which serialization preserves. */
   angle: boolean;
   private parsedUri?: SipUri;
 
-  constructor(uriText: string, params?: Map<string, string | null>, displayName?: string, angle = true) {
+  constructor(uriText: string, params?: Map<string, string | null> | string, displayName?: string, angle = true) {
     this.uriText = uriText;
-    this.params = params ?? new Map();
+    if (typeof params === 'string') {
+      this.paramText = params;
+      this.paramMap = undefined;
+    } else {
+      this.paramText = '';
+      this.paramMap = params ?? new Map();
+    }
     if (displayName !== undefined) this.displayName = displayName;
     this.angle = angle;
   }
@@ -33,8 +40,17 @@ export class NameAddr {
     this.uriText = uri.toString();
   }
 
+  /** Header parameters (tag, epid, expires, q, +sip.instance...), names lower-cased, values as written. */
+  get params(): Map<string, string | null> {
+    if (this.paramMap === undefined) {
+      this.paramMap = new Map();
+      parseParams(this.paramText, 0, this.paramMap, 'address');
+    }
+    return this.paramMap;
+  }
+
   get tag(): string | undefined {
-    const t = this.params.get('tag');
+    const t = this.paramMap === undefined ? findParam(this.paramText, 'tag') : this.paramMap.get('tag');
     return t == null ? undefined : t;
   }
 
@@ -95,9 +111,8 @@ export function parseNameAddr(input: string, what = 'address'): NameAddr {
       throw new SipParseError(`${what}: whitespace or nothing inside <>`);
     }
     if (uriText.indexOf(':') <= 0) throw new SipParseError(`${what}: URI without a scheme`);
-    const na = new NameAddr(uriText, undefined, displayName, true);
-    parseParams(text, gt + 1, na.params, what);
-    return na;
+    parseParams(text, gt + 1, null, what);
+    return new NameAddr(uriText, text.slice(gt + 1), displayName, true);
   }
   // addr-spec form: the URI ends at the first ";" — any parameters are header parameters (§20.10).
   let end = pos;
@@ -110,7 +125,6 @@ export function parseNameAddr(input: string, what = 'address'): NameAddr {
   }
   const uriText = text.slice(pos, end);
   if (uriText.indexOf(':') <= 0) throw new SipParseError(`${what}: URI without a scheme`);
-  const na = new NameAddr(uriText, undefined, undefined, false);
-  parseParams(text, end, na.params, what);
-  return na;
+  parseParams(text, end, null, what);
+  return new NameAddr(uriText, text.slice(end), undefined, false);
 }

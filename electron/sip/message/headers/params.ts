@@ -112,7 +112,7 @@ export function splitList(value: string): string[] {
  * §7.3.1); values keep their case and, if quoted, their quotes. A valueless parameter maps to null.
  * Throws on an empty parameter (";;", RFC 4475 §3.1.2.1) or a non-token name.
  */
-export function parseParams(text: string, pos: number, into: Map<string, string | null>, what: string): void {
+export function parseParams(text: string, pos: number, into: Map<string, string | null> | null, what: string): void {
   const n = text.length;
   for (;;) {
     while (pos < n && isWsp(text.charCodeAt(pos))) pos++;
@@ -123,7 +123,7 @@ export function parseParams(text: string, pos: number, into: Map<string, string 
     const nameStart = pos;
     while (pos < n && isTokenChar(text.charCodeAt(pos))) pos++;
     if (pos === nameStart) throw new SipParseError(`empty parameter in ${what}`);
-    const name = text.slice(nameStart, pos).toLowerCase();
+    const name = into === null ? '' : text.slice(nameStart, pos).toLowerCase();
     while (pos < n && isWsp(text.charCodeAt(pos))) pos++;
     if (pos < n && text.charCodeAt(pos) === 61 /* = */) {
       pos++;
@@ -135,14 +135,14 @@ export function parseParams(text: string, pos: number, into: Map<string, string 
         while (pos < n) {
           const c = text.charCodeAt(pos);
           if (c === 59 || isWsp(c)) break;
-          if (c === 44 || c === 34 || c === 60 || c === 62) throw new SipParseError(`invalid character "${text[pos]}" in ${what} parameter ${name}`);
+          if (c === 44 || c === 34 || c === 60 || c === 62) throw new SipParseError(`invalid character "${text[pos]}" in ${what} parameter`);
           pos++;
         }
       }
-      if (pos === valueStart) throw new SipParseError(`empty value for parameter ${name} in ${what}`);
-      into.set(name, text.slice(valueStart, pos));
+      if (pos === valueStart) throw new SipParseError(`empty parameter value in ${what}`);
+      into?.set(name, text.slice(valueStart, pos));
     } else {
-      into.set(name, null);
+      into?.set(name, null);
     }
   }
 }
@@ -152,4 +152,34 @@ export function paramsToString(params: ReadonlyMap<string, string | null>): stri
   let out = '';
   for (const [k, v] of params) out += v === null ? `;${k}` : `;${k}=${v}`;
   return out;
+}
+
+/**
+ * Value of one parameter in an already validated `;a=b;c` list, without building a Map: used for the hot
+ * fields (tag, branch). Names compare case-insensitively (§7.3.1). undefined if absent, null if valueless.
+ */
+export function findParam(text: string, name: string): string | null | undefined {
+  const n = text.length;
+  let pos = 0;
+  while (pos < n) {
+    const semi = text.indexOf(';', pos);
+    if (semi < 0) return undefined;
+    pos = semi + 1;
+    while (pos < n && isWsp(text.charCodeAt(pos))) pos++;
+    const ns = pos;
+    while (pos < n && isTokenChar(text.charCodeAt(pos))) pos++;
+    if (pos - ns !== name.length) continue;
+    let same = true;
+    for (let i = 0; i < name.length && same; i++) same = (text.charCodeAt(ns + i) | 0x20) === name.charCodeAt(i);
+    if (!same) continue;
+    while (pos < n && isWsp(text.charCodeAt(pos))) pos++;
+    if (text.charCodeAt(pos) !== 61) return null;
+    pos++;
+    while (pos < n && isWsp(text.charCodeAt(pos))) pos++;
+    const vs = pos;
+    if (text.charCodeAt(pos) === 34) pos = skipQuoted(text, pos, 'parameter');
+    else while (pos < n && text.charCodeAt(pos) !== 59 && !isWsp(text.charCodeAt(pos))) pos++;
+    return text.slice(vs, pos);
+  }
+  return undefined;
 }

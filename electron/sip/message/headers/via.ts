@@ -1,7 +1,7 @@
 // Via header values (RFC 3261 §20.42, §18.2.1, RFC 3581 rport). LCS 2005 appends received, ms-received-port,
 // ms-received-cid, branched and ms-internal-info (protocol.md item 13): they are kept, opaque, in `params`.
 import { SipParseError } from '../errors';
-import { isTokenChar, isWsp, paramsToString, parseParams, splitList, unfold } from './params';
+import { findParam, isTokenChar, isWsp, paramsToString, parseParams, splitList, unfold } from './params';
 
 export class Via {
   /** e.g. 'SIP/2.0' (always SIP/2.0 for a message we accept, §8.2.2). */
@@ -10,19 +10,36 @@ export class Via {
   transport: string;
   host: string;
   port?: number;
-  /** Every parameter, names lower-cased, values as written (null when valueless). */
-  params: Map<string, string | null>;
+  /** @internal Validated parameter text, turned into `params` on first access. */
+  private paramText: string;
+  private paramMap: Map<string, string | null> | undefined;
 
-  constructor(transport: string, host: string, port?: number, params?: Map<string, string | null>, protocol = 'SIP/2.0') {
+  constructor(transport: string, host: string, port?: number, params?: Map<string, string | null> | string, protocol = 'SIP/2.0') {
     this.protocol = protocol;
     this.transport = transport;
     this.host = host;
     if (port !== undefined) this.port = port;
-    this.params = params ?? new Map();
+    if (typeof params === 'string') {
+      this.paramText = params;
+      this.paramMap = undefined;
+    } else {
+      this.paramText = '';
+      this.paramMap = params ?? new Map();
+    }
+  }
+
+  /** Every parameter, names lower-cased, values as written (null when valueless). */
+  get params(): Map<string, string | null> {
+    if (this.paramMap === undefined) {
+      this.paramMap = new Map();
+      parseParams(this.paramText, 0, this.paramMap, 'Via');
+    }
+    return this.paramMap;
   }
 
   get branch(): string | undefined {
-    return this.params.get('branch') ?? undefined;
+    const b = this.paramMap === undefined ? findParam(this.paramText, 'branch') : this.paramMap.get('branch');
+    return b ?? undefined;
   }
 
   get received(): string | undefined {
@@ -47,11 +64,11 @@ function skipLws(s: string, pos: number): number {
   return pos;
 }
 
-function readToken(s: string, pos: number, what: string): [string, number] {
+function tokenEnd(s: string, pos: number, what: string): number {
   const start = pos;
   while (pos < s.length && isTokenChar(s.charCodeAt(pos))) pos++;
   if (pos === start) throw new SipParseError(`Via: expected ${what}`);
-  return [s.slice(start, pos), pos];
+  return pos;
 }
 
 /** Interned upper-case transport names, so a parsed Via does not hold a fresh string for them. */
@@ -68,18 +85,21 @@ function transportName(t: string): string {
 export function parseViaParm(input: string): Via {
   const s = unfold(input);
   let pos = skipLws(s, 0);
-  const [name, p1] = readToken(s, pos, 'protocol name');
-  pos = p1;
+  let e = tokenEnd(s, pos, 'protocol name');
+  const name = s.slice(pos, e);
+  pos = e;
   pos = skipLws(s, pos);
   if (s.charCodeAt(pos) !== 47) throw new SipParseError('Via: expected "/" after protocol name');
   pos = skipLws(s, pos + 1);
-  const [version, p2] = readToken(s, pos, 'protocol version');
-  pos = p2;
+  e = tokenEnd(s, pos, 'protocol version');
+  const version = s.slice(pos, e);
+  pos = e;
   pos = skipLws(s, pos);
   if (s.charCodeAt(pos) !== 47) throw new SipParseError('Via: expected "/" after protocol version');
   pos = skipLws(s, pos + 1);
-  const [transport, p3] = readToken(s, pos, 'transport');
-  pos = p3;
+  e = tokenEnd(s, pos, 'transport');
+  const transport = s.slice(pos, e);
+  pos = e;
   const afterTransport = pos;
   pos = skipLws(s, pos);
   if (pos === afterTransport) throw new SipParseError('Via: missing LWS before sent-by');
@@ -108,9 +128,8 @@ export function parseViaParm(input: string): Via {
     port = Number(s.slice(ps, pos));
     if (port > 65535) throw new SipParseError('Via: invalid sent-by port');
   }
-  const via = new Via(transportName(transport), host, port, undefined, name === 'SIP' && version === '2.0' ? 'SIP/2.0' : `${name.toUpperCase()}/${version}`);
-  parseParams(s, pos, via.params, 'Via');
-  return via;
+  parseParams(s, pos, null, 'Via');
+  return new Via(transportName(transport), host, port, s.slice(pos), name === 'SIP' && version === '2.0' ? 'SIP/2.0' : `${name.toUpperCase()}/${version}`);
 }
 
 /** Parses a Via header value, which may hold several comma-separated via-parms (§7.3.1). */
