@@ -37,6 +37,11 @@ export interface StreamTransportOptions {
   readonly tcpKeepAliveMs?: number;
   /** Largest inbound message before the framer gives up (default: the framer's 64 KiB, protocol.md §2.14). */
   readonly maxMessageBytes?: number;
+  /**
+   * Source address for outbound connections (an edge on a multi-homed host must connect from the address its
+   * peers expect; the testbed's domains live on 127.0.0.2 and 127.0.0.3). Default: chosen by the OS.
+   */
+  readonly localAddress?: string;
   /** Schedules keep-alives and connect timeouts (tests pass a FakeClock). */
   readonly clock?: Clock;
   /** Wall-clock time for certificate validity (default Date.now). */
@@ -281,6 +286,8 @@ export class StreamTransport implements Transport {
         const tlsSocket = tlsConnect({
           host: target.host,
           port: target.port,
+          // tls.connect hands socket options to net.connect at runtime; @types/node 20 omits localAddress here.
+          ...(this.opts.localAddress !== undefined ? ({ localAddress: this.opts.localAddress } as object) : {}),
           // RFC 6066 §3: SNI carries a host name, never an address; the SIP domain is what the server should present.
           ...(isIP(serverName) ? {} : { servername: serverName }),
           ...tlsClientOptions(settings),
@@ -317,7 +324,7 @@ export class StreamTransport implements Transport {
           else fail(new TlsVerificationError(verification, label));
         });
       } else {
-        socket = netConnect({ host: target.host, port: target.port });
+        socket = netConnect({ host: target.host, port: target.port, ...(this.opts.localAddress !== undefined ? { localAddress: this.opts.localAddress } : {}) });
         socket.once('connect', () => {
           tcpConnected = true;
           succeed(undefined);

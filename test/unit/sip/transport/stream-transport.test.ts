@@ -130,6 +130,16 @@ describe('delivery and connection reuse', () => {
     assert.equal(peer.sockets.length, 1);
   });
 
+  test('localAddress binds the source address of outbound connections', async () => {
+    const server = transport();
+    const { port } = await server.t.listen({ transport: 'tcp', host: '127.0.0.1' });
+    const c = transport({ localAddress: '127.0.0.5' });
+    const id = await c.t.send(request('src-1'), tcp(port));
+    await server.until(() => server.messages.length === 1, 'the request');
+    assert.equal(server.messages[0]!.remoteAddress, '127.0.0.5');
+    assert.equal(c.t.localEndpoint(id)!.host, '127.0.0.5');
+  });
+
   test('two messages in one chunk and one message split over chunks are framed', async () => {
     const peer = await startPeer('tcp');
     cleanup.push(peer);

@@ -107,10 +107,11 @@ describe('server certificate checks', () => {
     assert.match(v.peerChain[1]!.subject, /CN=Parley Test CA/);
   });
 
-  test('SNI carries the SIP domain', async () => {
+  test('SNI carries the SIP domain; localAddress binds the source address', async () => {
     const peer = await serverWith(pki.good);
-    await accepted(client(), peer, target(peer.port));
+    await accepted(client({}, { localAddress: '127.0.0.6' }), peer, target(peer.port));
     assert.equal((peer.sockets[0] as TLSSocket).servername, DOMAIN);
+    assert.equal(peer.sockets[0]!.remoteAddress, '127.0.0.6');
   });
 
   test('wrong name is refused by the name check, in plain words', async () => {
