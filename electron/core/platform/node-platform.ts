@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Carrier } from '../../../shared/model/app';
 import { APP_NAME, APP_VERSION } from './app-version';
+import { MemoryStatusIndicator, RecordingNotifier } from './node-facilities';
 import { MemorySecretStore } from './platform';
 import type { Platform } from './platform';
 
@@ -21,5 +22,7 @@ export function nodePlatform(carrier: Carrier, profileDir = defaultProfileDir())
     profileDir,
     // Without an OS keychain, secrets stay in memory: never a plaintext file (issue: account service).
     secrets: new MemorySecretStore(),
+    notifier: new RecordingNotifier(),
+    status: new MemoryStatusIndicator(),
   };
 }
