@@ -16,11 +16,14 @@ export function rawErrorResponse(bytes: Buffer | string, status: number, reason:
   const end = text.search(/\r?\n\r?\n/);
   const lines = (end < 0 ? text : text.slice(0, end)).split(/\r?\n/).slice(1);
   const echoed: string[] = [];
+  let continuing = false;
   for (const line of lines) {
-    if (/^[ \t]/.test(line) && echoed.length > 0 && ECHOED.test(lines[lines.indexOf(line) - 1] ?? '')) {
-      echoed[echoed.length - 1] += ` ${line.trim()}`; // §7.3.1 folded continuation of an echoed header
-    } else if (ECHOED.test(line)) {
-      echoed.push(line.replace(/[\r\n]/g, ''));
+    if (/^[ \t]/.test(line)) {
+      // §7.3.1: a folded continuation line belongs to the header above it.
+      if (continuing) echoed[echoed.length - 1] += ` ${line.trim()}`;
+    } else {
+      continuing = ECHOED.test(line);
+      if (continuing) echoed.push(line);
     }
   }
   if (!echoed.some((l) => /^(via|v)[ \t]*:/i.test(l))) return undefined;
