@@ -180,7 +180,12 @@ export async function start(opts: StartOptions): Promise<StartResult> {
   const pkiGenerated = await ensurePki(paths);
   const state: TestbedState = { runDir: paths.runDir, startedAt: new Date().toISOString(), serverCert: wanted };
   writeDnsConfig(paths);
-  for (const d of DOMAINS) writeDomainConfig(paths, d, domainOptions(state, d), true);
+  for (const d of DOMAINS) {
+    writeDomainConfig(paths, d, domainOptions(state, d), true);
+    rmSync(paths.kamailioLog(d), { force: true }); // a fresh log per testbed run; restarts append
+    rmSync(paths.sipdump(d), { recursive: true, force: true });
+    mkdirSync(paths.sipdump(d), { recursive: true });
+  }
   try {
     startDnsmasq(paths);
     for (const d of DOMAINS) startKamailio(paths, d);

@@ -153,7 +153,7 @@ export class SippRun {
       const found = this.messages().find(pred);
       if (found) return found;
       if (exited || Date.now() > deadline) {
-        throw new Error(`sipp ${this.opts.scenario} (${this.opts.as.user}): expected message not seen; trace:\n${this.messages().map((m) => `${m.direction}: ${m.startLine}`).join('\n')}`);
+        throw new Error(`sipp ${this.opts.scenario} (${this.opts.as.user}): expected message not seen; trace:\n${this.messages().map((m) => `${m.direction}: ${m.startLine}${m.body ? `\n    ${m.body.replace(/\n/g, '\n    ')}` : ''}`).join('\n')}`);
       }
       await new Promise((r) => setTimeout(r, 50));
     }
