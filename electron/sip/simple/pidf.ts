@@ -12,6 +12,14 @@ import type { XmlLimits } from './xml/limits';
 import { XML_NS } from './xml/pull-parser';
 import { parseXml, type XmlElement } from './xml/tree';
 
+// Module-local copies: under tsx every imported binding is read through a getter (measurable on this hot path).
+const PIDF = NS_PIDF;
+const DM = NS_DM;
+const CIPID = NS_CIPID;
+const XMLNS_XML = XML_NS;
+const RPID_NSS = RPID_NAMESPACES;
+const KNOWN_NSS = KNOWN_PIDF_NAMESPACES;
+
 /** The pre-RFC 3863 CPIM-PIDF namespace some old servers still send; read as an alias of PIDF. */
 const NS_CPIM_PIDF = 'urn:ietf:params:xml:ns:cpim-pidf';
 
@@ -36,7 +44,7 @@ class Extras {
 function note(el: XmlElement): PresenceNote | undefined {
   const text = el.value;
   if (text === '') return undefined;
-  const lang = el.attr('lang', XML_NS);
+  const lang = el.attr('lang', XMLNS_XML);
   return lang ? { text, lang } : { text };
 }
 
@@ -68,7 +76,7 @@ function readActivities(el: XmlElement, x: Extras): void {
 
 /** RPID and CIPID elements that can appear in a person, a tuple, a tuple's status or (BCP §3.2) the document. */
 function readExtra(el: XmlElement, x: Extras): boolean {
-  if (RPID_NAMESPACES.has(el.ns)) {
+  if (RPID_NSS.has(el.ns)) {
     switch (el.local) {
       case 'activities':
         readActivities(el, x);
@@ -84,7 +92,7 @@ function readExtra(el: XmlElement, x: Extras): boolean {
     }
     return true;
   }
-  if (el.ns === NS_CIPID) {
+  if (el.ns === CIPID) {
     // RFC 4482 §3.1–§3.4.
     const v = el.value;
     if (v !== '') {
@@ -102,7 +110,6 @@ interface TupleInfo {
   endpoint: PresenceEndpoint;
   extras: Extras;
   order: number;
-  time: number;
 }
 
 function parsePriority(v: string | undefined): number | undefined {
@@ -118,6 +125,19 @@ function timeOf(ts: string | undefined): number {
   return Number.isNaN(t) ? -Infinity : t;
 }
 
+/**
+ * Whether RFC 3339 timestamp a is later than b. Same-shape UTC stamps ("…Z", equal length) order as strings, which
+ * avoids Date.parse on the common path; anything else is parsed.
+ */
+function isLater(a: string | undefined, b: string | undefined): boolean {
+  if (a === undefined) return false;
+  if (b === undefined) return true;
+  if (a.length === b.length && a.charCodeAt(a.length - 1) === 90 && b.charCodeAt(b.length - 1) === 90 && a.charCodeAt(10) === 84 && b.charCodeAt(10) === 84) {
+    return a > b;
+  }
+  return timeOf(a) > timeOf(b);
+}
+
 /** Parses an application/pidf+xml body. Throws `XmlParseError` or `PresenceDocumentError`. */
 export function parsePidf(body: string | Uint8Array, options: PidfParseOptions = {}): PresenceState {
   return mapPidf(parseXml(body, options.limits), options);
@@ -126,13 +146,10 @@ export function parsePidf(body: string | Uint8Array, options: PidfParseOptions =
 /** Maps an already parsed PIDF root element. */
 export function mapPidf(root: XmlElement, options: PresenceParseOptions = {}): PresenceState {
   const P = root.ns;
-  if (root.local !== 'presence' || (P !== NS_PIDF && P !== NS_CPIM_PIDF)) {
+  if (root.local !== 'presence' || (P !== PIDF && P !== NS_CPIM_PIDF)) {
     throw new PresenceDocumentError('pidf', `root element is {${root.ns}}${root.local}, expected {${NS_PIDF}}presence`);
   }
   const ignored: string[] = [];
-  const ignore = (el: XmlElement): void => {
-    if (!KNOWN_PIDF_NAMESPACES.has(el.ns) && el.ns !== P) pushUnique(ignored, el.ns === '' ? '(no namespace)' : el.ns);
-  };
   // RFC 3863 §4.1.1: entity is required; be liberal and keep going without it.
   const rawEntity = root.attr('entity') ?? '';
   const tuples: TupleInfo[] = [];
@@ -146,28 +163,28 @@ export function mapPidf(root: XmlElement, options: PresenceParseOptions = {}): P
 
   for (const el of root.children) {
     if (el.ns === P) {
-      if (el.local === 'tuple') tuples.push(readTuple(el, P, tuples.length, ignore));
+      if (el.local === 'tuple') tuples.push(readTuple(el, P, tuples.length, ignored));
       else if (el.local === 'note') {
         const n = note(el);
         if (n) docNotes.push(n);
       }
-    } else if (el.ns === NS_DM) {
+    } else if (el.ns === DM) {
       if (el.local === 'person') {
         // RFC 4479 §3.2 person. One is normal; merge if a server sends several.
         hasPerson = true;
         for (const c of el.children) {
-          if (c.ns === NS_DM) {
+          if (c.ns === DM) {
             if (c.local === 'note') {
               const n = note(c);
               if (n) personNotes.push(n);
             } else if (c.local === 'timestamp') personTimestamp ??= c.value || undefined;
-          } else if (!readExtra(c, person)) ignore(c);
+          } else if (!readExtra(c, person)) ignore(c, P, ignored);
         }
       } else if (el.local === 'device') {
         devices.push(readDevice(el));
       }
     } else if (!readExtra(el, docExtras)) {
-      ignore(el);
+      ignore(el, P, ignored);
     }
   }
 
@@ -214,17 +231,9 @@ export function mapPidf(root: XmlElement, options: PresenceParseOptions = {}): P
   const icon = person.icon ?? best?.extras.icon ?? docExtras.icon ?? firstOf(tuples, 'icon');
 
   let timestamp: string | undefined;
-  let newest = -Infinity;
-  const consider = (ts: string | undefined): void => {
-    const t = timeOf(ts);
-    if (ts !== undefined && (timestamp === undefined || t > newest)) {
-      timestamp = ts;
-      newest = t;
-    }
-  };
-  for (const t of tuples) consider(t.endpoint.timestamp);
-  consider(personTimestamp);
-  for (const d of devices) consider(d.timestamp);
+  for (const t of tuples) if (isLater(t.endpoint.timestamp, timestamp)) timestamp = t.endpoint.timestamp;
+  if (isLater(personTimestamp, timestamp)) timestamp = personTimestamp;
+  for (const d of devices) if (isLater(d.timestamp, timestamp)) timestamp = d.timestamp;
 
   const availability = availabilityFromRpid({
     basic,
@@ -263,6 +272,11 @@ export function mapPidf(root: XmlElement, options: PresenceParseOptions = {}): P
   };
 }
 
+/** RFC 3863 §4.1.6 / BCP §5.2: unknown extensions are ignored; remember their namespaces for diagnostics. */
+function ignore(el: XmlElement, P: string, ignored: string[]): void {
+  if (!KNOWN_NSS.has(el.ns) && el.ns !== P) pushUnique(ignored, el.ns === '' ? '(no namespace)' : el.ns);
+}
+
 function firstOf(tuples: readonly TupleInfo[], key: 'displayName' | 'card' | 'homepage' | 'icon'): string | undefined {
   for (const t of tuples) if (t.extras[key] !== undefined) return t.extras[key];
   return undefined;
@@ -279,12 +293,17 @@ function compareTuples(a: TupleInfo, b: TupleInfo): number {
   const pa = a.endpoint.priority ?? 0;
   const pb = b.endpoint.priority ?? 0;
   if (pa !== pb) return pb - pa;
-  if (a.time !== b.time) return a.time > b.time ? -1 : 1;
+  const ta = a.endpoint.timestamp;
+  const tb = b.endpoint.timestamp;
+  if (ta !== tb) {
+    if (isLater(ta, tb)) return -1;
+    if (isLater(tb, ta)) return 1;
+  }
   return a.order - b.order;
 }
 
 /** RFC 3863 §4.1.2 tuple: status (basic + extensions), contact, note*, timestamp; RFC 4479 §4 dm:deviceID. */
-function readTuple(el: XmlElement, P: string, order: number, ignore: (el: XmlElement) => void): TupleInfo {
+function readTuple(el: XmlElement, P: string, order: number, ignored: string[]): TupleInfo {
   const extras = new Extras();
   const notes: PresenceNote[] = [];
   let basic: 'open' | 'closed' | undefined;
@@ -301,7 +320,7 @@ function readTuple(el: XmlElement, P: string, order: number, ignore: (el: XmlEle
               // RFC 3863 §4.1.4: "open" | "closed"; liberal about case and whitespace.
               const v = s.value.toLowerCase();
               if (v === 'open' || v === 'closed') basic = v;
-            } else if (!readExtra(s, extras)) ignore(s);
+            } else if (!readExtra(s, extras)) ignore(s, P, ignored);
           }
           break;
         case 'contact':
@@ -319,14 +338,14 @@ function readTuple(el: XmlElement, P: string, order: number, ignore: (el: XmlEle
         default:
           break;
       }
-    } else if (c.ns === NS_DM) {
+    } else if (c.ns === DM) {
       if (c.local === 'deviceID') deviceId = c.value || undefined;
     } else if (!readExtra(c, extras)) {
-      ignore(c);
+      ignore(c, P, ignored);
     }
   }
   const endpoint: PresenceEndpoint = { id: el.attr('id') ?? '', basic, contact, priority, notes, timestamp, deviceId };
-  return { endpoint, extras, order, time: timeOf(timestamp) };
+  return { endpoint, extras, order };
 }
 
 /** RFC 4479 §3.3 device: deviceID, note*, timestamp. */
@@ -335,7 +354,7 @@ function readDevice(el: XmlElement): PresenceDevice {
   let deviceId: string | undefined;
   let timestamp: string | undefined;
   for (const c of el.children) {
-    if (c.ns !== NS_DM) continue;
+    if (c.ns !== DM) continue;
     if (c.local === 'deviceID') deviceId = c.value || undefined;
     else if (c.local === 'note') {
       const n = note(c);

@@ -16,7 +16,11 @@ export const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 export const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
 
 /** The events `next()` returns. Comments, processing instructions and the DOCTYPE are consumed silently. */
-export const XmlEvent = { StartElement: 1, EndElement: 2, Text: 3, EndDocument: 4 } as const;
+const EV_START = 1;
+const EV_END = 2;
+const EV_TEXT = 3;
+const EV_EOD = 4;
+export const XmlEvent = { StartElement: EV_START, EndElement: EV_END, Text: EV_TEXT, EndDocument: EV_EOD } as const;
 export type XmlEventType = (typeof XmlEvent)[keyof typeof XmlEvent];
 
 const CH_LT = 60; // <
@@ -69,6 +73,17 @@ function isWs(c: number): boolean {
 function isXmlChar(cp: number): boolean {
   return cp === 9 || cp === 10 || cp === 13 || (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) ||
     (cp >= 0x10000 && cp <= 0x10ffff);
+}
+
+/**
+ * A Name already scanned by readName is a QName (Namespaces in XML §4) when it has at most one colon, not first or
+ * last, and the local part starts with a NameStartChar (the prefix's first char was checked by readName).
+ */
+function qnameColon(name: string): number {
+  const colon = name.indexOf(':');
+  if (colon < 0) return -1;
+  if (colon === 0 || colon === name.length - 1 || name.indexOf(':', colon + 1) >= 0 || !isNameStartCode(name.charCodeAt(colon + 1))) return -2;
+  return colon;
 }
 
 /** NCName (Namespaces in XML §3): a Name without colons. */
@@ -181,7 +196,7 @@ export class XmlPullParser {
       if (pos >= this.len) {
         if (this.depth > 0) this.fail('unexpected-eof', `<${this.stackQName[this.depth - 1]}> is not closed`);
         if (!this.seenRoot) this.fail('no-root-element', 'no root element');
-        return XmlEvent.EndDocument;
+        return EV_EOD;
       }
       const c = s.charCodeAt(pos);
       if (c !== CH_LT) {
@@ -198,7 +213,7 @@ export class XmlPullParser {
         this.text = this.decode(pos, end, false);
         this.isCdata = false;
         this.pos = end;
-        return XmlEvent.Text;
+        return EV_TEXT;
       }
       const c2 = s.charCodeAt(pos + 1);
       if (c2 === CH_SLASH) return this.readEndTag();
@@ -216,7 +231,7 @@ export class XmlPullParser {
           this.text = t;
           this.isCdata = true;
           this.pos = end + 3;
-          return XmlEvent.Text;
+          return EV_TEXT;
         }
         if (s.startsWith('<!DOCTYPE', pos)) {
           if (this.seenRoot || this.seenDoctype) this.fail('misplaced-doctype', 'DOCTYPE after the root element or repeated');
@@ -332,16 +347,16 @@ export class XmlPullParser {
     }
 
     // Element name.
-    const colon = qname.indexOf(':');
+    const colon = qnameColon(qname);
     let prefix = '';
     let local = qname;
     let ns = '';
+    if (colon === -2) this.fail('invalid-name', `invalid qualified name ${qname}`, tagStart);
     if (colon < 0) {
       ns = this.lookup('') as string;
     } else {
       prefix = qname.slice(0, colon);
       local = qname.slice(colon + 1);
-      if (!isNcName(prefix) || !isNcName(local)) this.fail('invalid-name', `invalid qualified name ${qname}`, tagStart);
       if (prefix === 'xmlns') this.fail('bad-namespace-declaration', 'the xmlns prefix cannot name an element', tagStart);
       const bound = this.lookup(prefix);
       if (bound === undefined) this.fail('unbound-prefix', `prefix ${prefix} of <${qname}> is not declared`, tagStart);
@@ -354,14 +369,14 @@ export class XmlPullParser {
       for (let i = 0; i < rawCount; i++) {
         const name = this.rawName[i] as string;
         if (name.startsWith('xmlns') && (name.length === 5 || name.charCodeAt(5) === CH_COLON)) continue;
-        const ac = name.indexOf(':');
+        const ac = qnameColon(name);
         let aPrefix = '';
         let aLocal = name;
         let aNs = '';
+        if (ac === -2) this.fail('invalid-name', `invalid attribute name ${name}`, tagStart);
         if (ac >= 0) {
           aPrefix = name.slice(0, ac);
           aLocal = name.slice(ac + 1);
-          if (!isNcName(aPrefix) || !isNcName(aLocal)) this.fail('invalid-name', `invalid attribute name ${name}`, tagStart);
           const bound = this.lookup(aPrefix);
           if (bound === undefined || bound === '') {
             this.fail('unbound-prefix', `prefix ${aPrefix} of attribute ${name} is not declared`, tagStart);
@@ -393,7 +408,7 @@ export class XmlPullParser {
     this.namespaceUri = ns;
     this.prefix = prefix;
     if (selfClose) this.pendingEnd = true;
-    return XmlEvent.StartElement;
+    return EV_START;
   }
 
   private readEndTag(): XmlEventType {
@@ -422,7 +437,7 @@ export class XmlPullParser {
     this.attributeCount = 0;
     this.depth = d;
     if (d === 0) this.rootClosed = true;
-    return XmlEvent.EndElement;
+    return EV_END;
   }
 
   /** Namespaces in XML 1.0 §3 constraints on declarations. */

@@ -5,6 +5,11 @@ import { XmlParseError } from '../errors';
 import { resolveLimits, type XmlLimits } from './limits';
 import { XmlEvent, XmlPullParser } from './pull-parser';
 
+// Module-local copies: under tsx every imported binding is read through a getter, which shows up in profiles.
+const START = XmlEvent.StartElement;
+const TEXT = XmlEvent.Text;
+const END = XmlEvent.EndElement;
+
 export interface XmlAttribute {
   readonly ns: string;
   readonly local: string;
@@ -93,7 +98,7 @@ export function parseXml(input: string | Uint8Array, limits?: Partial<XmlLimits>
   let top: XmlElement | undefined;
   for (;;) {
     const ev = p.next();
-    if (ev === XmlEvent.StartElement) {
+    if (ev === START) {
       const n = p.attributeCount;
       const attrs: XmlAttribute[] = new Array(n);
       for (let i = 0; i < n; i++) {
@@ -107,9 +112,9 @@ export function parseXml(input: string | Uint8Array, limits?: Partial<XmlLimits>
         root = el;
       }
       top = el;
-    } else if (ev === XmlEvent.Text) {
+    } else if (ev === TEXT) {
       (top as XmlElement).text += p.text;
-    } else if (ev === XmlEvent.EndElement) {
+    } else if (ev === END) {
       top = stack.pop();
     } else {
       return root as XmlElement;
