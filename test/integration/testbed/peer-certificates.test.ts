@@ -8,6 +8,7 @@ import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import net from 'node:net';
 import tls from 'node:tls';
 import { useTestbed } from '../../testbed/harness';
 import type { CertPair, Testbed } from '../../testbed/harness';
@@ -25,10 +26,10 @@ function sendAsPeer(opts: { host: string; cert: CertPair; fromDomain: string; to
   const body = 'federated hello';
   return new Promise((resolve) => {
     let buf = '';
+    // From beta's own address, as beta's proxy would connect (tls.connect has no localAddress option).
+    const tcp = net.connect({ host: opts.host, port: 5061, localAddress: tb.beta.address });
     const sock = tls.connect({
-      host: opts.host,
-      port: 5061,
-      localAddress: tb.beta.address,
+      socket: tcp,
       servername: 'sip.alpha.test',
       ca: readFileSync(tb.pki.ca),
       cert: readFileSync(opts.cert.cert),
