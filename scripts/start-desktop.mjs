@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { rebuildForElectron, rebuildForNode } from '../build/native-deps.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const require = createRequire(join(root, 'package.json'));
@@ -45,5 +46,14 @@ if (!binaryPath()) {
 const built = spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], { stdio: 'inherit' });
 if (built.status !== 0) process.exit(built.status ?? 1);
 
+// better-sqlite3 for Electron's ABI now that the binary is here; the Node build comes back on exit so
+// `npm test` and the CLI keep working (architecture.md decision 7).
+console.log('Rebuilding native modules for Electron…');
+if (!rebuildForElectron(root).ok) giveUp('better-sqlite3 could not be rebuilt for Electron (no internet access?)');
+
 const child = spawn(binaryPath(), [root], { stdio: 'inherit' });
-child.on('exit', (code) => process.exit(code ?? 0));
+child.on('exit', (code) => {
+  console.log('Restoring the Node.js build of better-sqlite3…');
+  if (!rebuildForNode(root).ok) console.error('Could not restore better-sqlite3 for Node.js; run `npm rebuild better-sqlite3`.');
+  process.exit(code ?? 0);
+});
