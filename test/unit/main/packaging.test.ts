@@ -138,3 +138,41 @@ test('npm run dist on an old Node explains itself in one sentence', { skip: node
   assert.match(lines[0]!, /^Parley's installers cannot be built: .+; run `npm run dist` on a machine with Node\.js 22\.12 or newer and internet access .+\.$/);
   assert.doesNotMatch(r.stderr, /\n\s+at /);
 });
+
+// A real electron-builder run on this machine: unpacked Linux app (`--dir`) from a stand-in Electron
+// distribution (a file carrying the fuse sentinel, since the real binary cannot be downloaded here) and
+// without the Electron rebuild of better-sqlite3 (that needs the network). It exercises the file
+// selection, asar packing and unpacking, extra resources and the afterPack fuses hook for real.
+test('electron-builder packs an unpacked Linux app with this configuration', { timeout: 180_000 }, async (t) => {
+  if (!existsSync(join(root, 'dist/main/main.cjs'))) {
+    const built = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, encoding: 'utf8' });
+    assert.equal(built.status, 0, built.stderr);
+  }
+  const work = await mkdtemp(join(tmpdir(), 'parley-pack-'));
+  t.after(() => rm(work, { recursive: true, force: true }));
+  const electronDist = join(work, 'electron-dist');
+  const { mkdir } = await import('node:fs/promises');
+  await mkdir(electronDist);
+  await fakeElectronBinary(join(electronDist, 'electron'));
+  await writeFile(join(electronDist, 'LICENSE'), 'stand-in');
+  const out = join(work, 'release');
+  const r = spawnSync(
+    process.execPath,
+    [require.resolve('electron-builder/cli.js'), '--config', 'build/electron-builder.config.cjs', '--linux', 'dir', '--publish', 'never',
+      `-c.electronDist=${electronDist}`, '-c.npmRebuild=false', `-c.directories.output=${out}`],
+    { cwd: root, encoding: 'utf8', timeout: 170_000, env: { ...process.env, CI: '1' } },
+  );
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  const app = join(out, 'linux-unpacked');
+  assert.equal(await wireOf(join(app, 'parley')), '000011011', 'fuses flipped by the afterPack hook');
+  const asar = require('@electron/asar');
+  const files: string[] = asar.listPackage(join(app, 'resources', 'app.asar'), {});
+  for (const needed of ['/package.json', '/dist/main/main.cjs', '/dist/preload/preload.cjs', '/dist/renderer/index.html', '/node_modules/better-sqlite3/lib/index.js', '/node_modules/bindings/bindings.js']) {
+    assert.ok(files.includes(needed), `${needed} is packed`);
+  }
+  for (const left of ['/node_modules/react', '/node_modules/prebuild-install', '/dist/cli', '/dist/main/main.cjs.map']) {
+    assert.ok(!files.includes(left), `${left} is left out`);
+  }
+  assert.ok(existsSync(join(app, 'resources', 'app.asar.unpacked', 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node')), 'native module unpacked');
+  assert.ok(existsSync(join(app, 'resources', 'icons', 'tray.png')), 'tray icon shipped');
+});
