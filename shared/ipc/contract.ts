@@ -32,11 +32,52 @@ export const accountSummary = z.object({
   rememberPassword: z.boolean(),
 });
 
+/** A server certificate as the trust dialog shows it. */
+export const certificateSummary = z.object({
+  subject: z.string(),
+  issuer: z.string(),
+  san: z.array(z.string()),
+  notBefore: z.string(),
+  notAfter: z.string(),
+  fingerprint256: z.string(),
+});
+
 export const accountState = z.object({
   accountId: z.string(),
-  state: z.enum(['signed-out', 'resolving', 'connecting', 'authenticating', 'registered', 'failed']),
-  /** Plain-words explanation for the UI when state is 'failed'. */
+  state: z.enum(['signed-out', 'resolving', 'connecting', 'authenticating', 'registered', 'reconnecting', 'failed']),
+  /** Plain-words explanation: what is happening, or why it failed. */
   detail: z.string().optional(),
+  /** Set with state 'failed': which step failed, so the UI can offer the right remedy. */
+  failure: z
+    .object({
+      kind: z.enum(['dns', 'certificate', 'credentials', 'server', 'network', 'settings']),
+      /** The server (host:port) the failure concerns, when there is one. */
+      server: z.string().optional(),
+      /** kind 'certificate': the chain the server presented (leaf first), for the trust dialog. */
+      certificateChain: z.array(certificateSummary).optional(),
+      /** kind 'certificate': the SIP domain the certificate was checked against. */
+      domain: z.string().optional(),
+    })
+    .optional(),
+});
+
+export const signInRequest = z.object({
+  /** SIP address, with or without `sip:`. */
+  address: z.string().min(3).max(454),
+  password: z.string().max(1024),
+  displayName: z.string().max(256).optional(),
+  /** Optional explicit server `host[:port]`; otherwise found through DNS. */
+  server: z.string().max(255).optional(),
+  transport: z.enum(['tls', 'tcp']).optional(),
+  rememberPassword: z.boolean().optional(),
+});
+
+export const sipLogEntry = z.object({
+  seq: z.number(),
+  at: z.number(),
+  direction: z.enum(['in', 'out']),
+  remote: z.string(),
+  text: z.string(),
 });
 
 const noArgs = z.object({}).strict();
@@ -44,6 +85,13 @@ const noArgs = z.object({}).strict();
 export const commands = {
   'app.info': { req: noArgs, res: appInfo },
   'account.list': { req: noArgs, res: z.array(accountSummary) },
+  /** Signs in and resolves once registered or failed (progress arrives as `account.state` events). */
+  'account.signIn': { req: signInRequest, res: accountState },
+  'account.signOut': { req: z.object({ accountId: z.string() }).strict(), res: accountState },
+  /** "Trust always": pins this certificate for this SIP domain (a changed certificate later fails loudly). */
+  'certificate.trust': { req: z.object({ domain: z.string().min(1).max(255), fingerprint256: z.string().regex(/^[0-9A-Fa-f:]{64,95}$/) }).strict(), res: z.object({}) },
+  /** The SIP log (credentials redacted), entries after `afterSeq`. */
+  'diagnostics.sipLog': { req: z.object({ afterSeq: z.number().int().nonnegative().optional() }).strict(), res: z.array(sipLogEntry) },
 } as const;
 
 export const events = {
@@ -58,6 +106,8 @@ export type EventPayload<K extends EventName> = z.infer<(typeof events)[K]>;
 export type AppInfo = z.infer<typeof appInfo>;
 export type AccountSummary = z.infer<typeof accountSummary>;
 export type AccountState = z.infer<typeof accountState>;
+export type SignInRequest = z.infer<typeof signInRequest>;
+export type CertificateSummary = z.infer<typeof certificateSummary>;
 
 export const commandNames = Object.keys(commands) as CommandName[];
 export const eventNames = Object.keys(events) as EventName[];

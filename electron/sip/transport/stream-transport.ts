@@ -139,6 +139,15 @@ export class StreamTransport implements Transport {
     return conn.id;
   }
 
+  /**
+   * Opens (or reuses) the connection to a target without sending anything, so the caller can learn the local
+   * address for its Contact before the first REGISTER, and see a TLS refusal before any credentials are sent.
+   */
+  async connect(target: TransportTarget): Promise<string> {
+    if (this.closed) throw new TransportError('the transport is closed', TransportErrorCode.closed);
+    return (await this.connectionFor(target)).id;
+  }
+
   localEndpoint(connectionId: string): { host: string; port: number } | undefined {
     const c = this.connections.get(connectionId);
     if (!c || !c.open || c.socket.localAddress === undefined || c.socket.localPort === undefined) return undefined;
@@ -239,12 +248,12 @@ export class StreamTransport implements Transport {
     if (existing?.open) return existing;
     const inFlight = this.pending.get(key);
     if (inFlight) return inFlight;
-    const p = this.connect(target, key).finally(() => this.pending.delete(key));
+    const p = this.openConnection(target, key).finally(() => this.pending.delete(key));
     this.pending.set(key, p);
     return p;
   }
 
-  private connect(target: TransportTarget, key: string): Promise<Connection> {
+  private openConnection(target: TransportTarget, key: string): Promise<Connection> {
     const label = `${target.transport}:${target.host}:${target.port}`;
     const settings = this.opts.tls ?? {};
     const serverName = target.tlsServerName ?? target.host;

@@ -117,7 +117,7 @@ function chainCheck(code: string | undefined, serverName: string, issuer: string
  * Runs the checks in the order the UI lists them. RFC 5922 §7.3 says the client MUST verify the server identity
  * against the domain it wanted (`serverName`); the chain check is OpenSSL's, against the configured CA set.
  * A pin for this domain (the leaf's SHA-256) replaces the chain check — the user chose to trust that exact
- * certificate — but never the name, validity or EKU checks; a pinned certificate that changed always fails.
+ * certificate and its dates — but never the name or EKU checks; a pinned certificate that changed always fails.
  */
 export function verifyPeer(input: VerificationInput): TlsVerification {
   const { serverName } = input;
@@ -157,12 +157,17 @@ export function verifyPeer(input: VerificationInput): TlsVerification {
 
   let pin: TlsCheck | undefined;
   let chainOk = chain.ok;
+  let validityOk = validity.ok;
   if (input.pinnedFingerprint256 !== undefined) {
     const want = normalizeFingerprint(input.pinnedFingerprint256);
     const got = normalizeFingerprint(leafSummary.fingerprint256);
     if (want === got) {
-      pin = { name: 'pin', ok: true, detail: `matches the certificate pinned for ${serverName}${chain.ok ? '' : ' (accepted despite the chain failure)'}` };
+      // The user saw this exact certificate, issuer and validity dates included, and chose to trust it: the pin
+      // stands in for the chain and the dates. The name and EKU checks still apply (RFC 5922 §7.3).
+      const waived = [chain.ok ? '' : 'chain', validity.ok ? '' : 'validity'].filter(Boolean);
+      pin = { name: 'pin', ok: true, detail: `matches the certificate pinned for ${serverName}${waived.length ? ` (accepted despite the ${waived.join(' and ')} failure)` : ''}` };
       chainOk = true;
+      validityOk = true;
     } else {
       pin = {
         name: 'pin',
@@ -175,7 +180,8 @@ export function verifyPeer(input: VerificationInput): TlsVerification {
   checks.push(chain, name, validity, eku);
   if (pin) checks.push(pin);
   // The pin (if any) is reported first as the reason: a changed pinned certificate must fail loudly.
-  const failed = [pin, ...checks.filter((c) => c.name !== 'pin')].find((c) => c !== undefined && !c.ok && !(c.name === 'chain' && chainOk));
+  const waivedByPin = (c: TlsCheck) => (c.name === 'chain' && chainOk) || (c.name === 'validity' && validityOk);
+  const failed = [pin, ...checks.filter((c) => c.name !== 'pin')].find((c) => c !== undefined && !c.ok && !waivedByPin(c));
   const authorized = failed === undefined;
   return { ...base, peerChain, checks, authorized, ...(failed ? { reason: failed.detail } : {}) };
 }

@@ -187,6 +187,19 @@ describe('per-domain pins', () => {
     assert.match(check(v, 'pin').detail, /accepted despite the chain failure/);
   });
 
+  test('a pin also stands in for the dates of the certificate the user chose to trust (expired)', async () => {
+    const peer = await serverWith(pki.expired);
+    const v = await accepted(client({ pins: { [DOMAIN]: fp(pki.expired) } }), peer, target(peer.port));
+    assert.equal(check(v, 'validity').ok, false, 'the validity check still reports the expiry');
+    assert.match(check(v, 'pin').detail, /accepted despite the validity failure/);
+  });
+
+  test('a pin never stands in for the name check', async () => {
+    const peer = await serverWith(pki.wrongName);
+    const v = await refused(client({ pins: { [DOMAIN]: fp(pki.wrongName) } }), target(peer.port));
+    assert.ok(failing(v).includes('name'));
+  });
+
   test('the pin is for that domain only', async () => {
     const peer = await serverWith(pki.selfSigned);
     const v = await refused(client({ pins: { 'beta.test': fp(pki.selfSigned) } }), target(peer.port));
