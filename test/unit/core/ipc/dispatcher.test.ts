@@ -4,20 +4,29 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDispatcher, CommandError } from '../../../../electron/core/ipc/dispatcher';
+import type { CommandHandlers } from '../../../../electron/core/ipc/dispatcher';
 import { createAppCore } from '../../../../electron/core/app-core';
 import { nodePlatform } from '../../../../electron/core/platform/node-platform';
 
 const info = { name: 'Parley', version: '9.9.9', platform: 'linux', carrier: 'web' as const };
 
+/** The commands a test cares about; every other command fails loudly if a test calls it by mistake. */
+function handlers(some: Partial<CommandHandlers>): CommandHandlers {
+  const unexpected = async () => {
+    throw new Error('unexpected command');
+  };
+  return new Proxy(some, { get: (target, name: string) => target[name as keyof CommandHandlers] ?? unexpected }) as CommandHandlers;
+}
+
 describe('dispatcher', () => {
   test('answers a valid command with ok:true and the value', async () => {
-    const dispatch = createDispatcher({ 'app.info': async () => info, 'account.list': async () => [] });
+    const dispatch = createDispatcher(handlers({ 'app.info': async () => info, 'account.list': async () => [] }));
     assert.deepEqual(await dispatch('app.info', {}), { ok: true, value: info });
   });
 
   test('malformed payloads get a typed error result, never a throw', async () => {
     let called = false;
-    const dispatch = createDispatcher({ 'app.info': async () => { called = true; return info; }, 'account.list': async () => [] });
+    const dispatch = createDispatcher(handlers({ 'app.info': async () => { called = true; return info; }, 'account.list': async () => [] }));
     // JSON.parse gives '__proto__' as an own key, the way a hostile frame would arrive.
     for (const payload of [undefined, null, 42, 'x', [], { unexpected: 1 }, JSON.parse('{"__proto__":{"polluted":true}}')]) {
       const result = await dispatch('app.info', payload);
@@ -32,7 +41,7 @@ describe('dispatcher', () => {
   });
 
   test('unknown and non-string command names are refused', async () => {
-    const dispatch = createDispatcher({ 'app.info': async () => info, 'account.list': async () => [] });
+    const dispatch = createDispatcher(handlers({ 'app.info': async () => info, 'account.list': async () => [] }));
     for (const name of ['app.nope', 'constructor', '__proto__', 7, undefined, { toString: () => 'app.info' }]) {
       const result = await dispatch(name, {});
       assert.equal(result.ok, false);
@@ -43,7 +52,7 @@ describe('dispatcher', () => {
   test('a handler that throws becomes an internal error result and is reported', async () => {
     const reported: string[] = [];
     const dispatch = createDispatcher(
-      { 'app.info': async () => { throw new Error('disk on fire'); }, 'account.list': async () => { throw new CommandError('unavailable', 'not signed in'); } },
+      handlers({ 'app.info': async () => { throw new Error('disk on fire'); }, 'account.list': async () => { throw new CommandError('unavailable', 'not signed in'); } }),
       { onInternalError: (cmd) => reported.push(cmd) },
     );
     assert.deepEqual(await dispatch('app.info', {}), { ok: false, error: { code: 'internal', message: 'app.info failed: disk on fire' } });
@@ -52,7 +61,7 @@ describe('dispatcher', () => {
   });
 
   test('a response that breaks the contract is not passed on', async () => {
-    const dispatch = createDispatcher({ 'app.info': async () => ({ ...info, carrier: 'fax' }) as never, 'account.list': async () => [] });
+    const dispatch = createDispatcher(handlers({ 'app.info': async () => ({ ...info, carrier: 'fax' }) as never, 'account.list': async () => [] }));
     const result = await dispatch('app.info', {});
     assert.equal(!result.ok && result.error.code, 'internal');
   });
