@@ -66,10 +66,11 @@ if (needsTestbed) {
     encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'],
   });
   if (r.status !== 0) { console.error(r.stdout); console.error('testbed failed to start'); process.exit(1); }
-  const last = r.stdout.trim().split('\n').pop();
-  Object.assign(env, JSON.parse(last).env);
-  console.log(`testbed up in ${Date.now() - t0} ms`);
-  stopTestbed = async () => {
+  const started = JSON.parse(r.stdout.trim().split('\n').pop());
+  Object.assign(env, started.env);
+  console.log(started.alreadyRunning ? 'using the testbed that is already running (left running)' : `testbed up in ${Date.now() - t0} ms`);
+  // A testbed someone started by hand (npm run testbed -- start) is theirs to stop.
+  if (!started.alreadyRunning) stopTestbed = async () => {
     spawnSync(process.execPath, ['--import', 'tsx', 'test/testbed/cli.ts', 'stop'], { stdio: 'inherit', env });
   };
 }

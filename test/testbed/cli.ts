@@ -66,7 +66,7 @@ Sign in by hand with your home server as outbound proxy (e.g. sip:sip.alpha.test
 Logs and decrypted SIP (sipdump): ${runDir}/<alpha|beta>/
 Stop with: npm run testbed -- stop`);
     }
-    if (json) console.log(JSON.stringify({ env: r.env }));
+    if (json) console.log(JSON.stringify({ env: r.env, alreadyRunning: r.alreadyRunning }));
     return;
   }
   if (command === 'stop') {
