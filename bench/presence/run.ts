@@ -7,6 +7,7 @@
 // Stable metric names (architecture.md house rule 10): pidf-extract-per-sec, pidf-extract-us, presence-burst-500-ms,
 // retained-bytes-per-doc.
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { adapters, ours, type PresenceAdapter } from './adapters';
 import { buildPidf } from '../../electron/sip/simple/pidf-builder';
@@ -94,6 +95,7 @@ function burstBodies(): string[] {
 function main(): void {
   const t0 = Date.now();
   checkAgreement();
+  console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} (absolute figures inflate with load; compare ratios)`);
   console.log(`pidf: ${Buffer.byteLength(PIDF)} bytes; ${adapters.length} adapters agree on {entity, tuples[{id, basic, contact, note}], activities[], personNote}`);
   for (const a of adapters) for (let i = 0; i < (quick ? 300 : 3000); i++) a.extract(PIDF);
 
@@ -119,8 +121,11 @@ function main(): void {
     console.log(a.name.padEnd(22) + Math.round(m).toLocaleString('en-US').padStart(22) + (1e6 / m).toFixed(2).padStart(17) + `${(m / fxp).toFixed(2)}×`.padStart(9) + `${(m / dom).toFixed(2)}×`.padStart(11) + `  ${spread}`);
   }
   const oursRate = med.get(ours.name) as number;
-  const target = 1e6 / oursRate <= 15 && oursRate / fxp >= 4 && oursRate / dom >= 8;
-  console.log(`target P4 (≤ 15 µs, ≥ 4× fxp, ≥ 8× xmldom) for ${ours.name}: ${target ? 'MET' : 'NOT MET'}`);
+  const verdict = (ok: boolean): string => (ok ? 'met' : 'NOT met');
+  // The ratios are the goal that survives a change of machine (perf-baselines.md §4). The absolute figure is also
+  // shown rescaled to the baseline machine by fxp's speed there (60.8 µs/op, §2), because a loaded VM inflates it.
+  const scaled = (1e6 / oursRate) * (60.8 / (1e6 / fxp));
+  console.log(`P4 targets for ${ours.name}: ≥ 4× fxp ${verdict(oursRate / fxp >= 4)} (${(oursRate / fxp).toFixed(1)}×), ≥ 8× xmldom ${verdict(oursRate / dom >= 8)} (${(oursRate / dom).toFixed(1)}×), ≤ 15 µs ${verdict(1e6 / oursRate <= 15)} here (${(1e6 / oursRate).toFixed(1)} µs; ${scaled.toFixed(1)} µs rescaled to the baseline machine)`);
 
   console.log('\nretained-bytes-per-doc (result kept, input excluded)');
   for (const a of adapters) console.log(`  ${a.name.padEnd(22)}${Math.round(retained(a.extract)).toLocaleString('en-US').padStart(8)}`);
@@ -151,7 +156,7 @@ function main(): void {
   console.log(`\nP5  login burst: 500 PIDF bodies (avg ${avgLen} B), parsed and mapped to PresenceState (median of ${bOurs.length})`);
   console.log(`  ours parsePresenceBody     presence-burst-500-ms ${mo.toFixed(2)}  (${((mo * 1000) / 500).toFixed(2)} µs/body)`);
   console.log(`  fxp parse only (no mapping) presence-burst-500-ms ${mf.toFixed(2)}  (${((mf * 1000) / 500).toFixed(2)} µs/body)`);
-  console.log(`  body share of the P5 budget (≤ 10 ms for 500 NOTIFYs incl. SIP parse): ${mo <= 10 ? 'within' : 'OVER'}`);
+  console.log(`  P5 body share: ours is ${(mf / mo).toFixed(1)}× fxp's bare parse; ${mo.toFixed(1)} ms here, ${(mo * (60.8 / (1e6 / fxp))).toFixed(1)} ms rescaled (budget ≤ 10 ms for 500 NOTIFYs including the SIP parse)`);
   console.log(`\ndone in ${((Date.now() - t0) / 1000).toFixed(1)} s${sink < 0 ? '' : ''}`);
 }
 

@@ -414,7 +414,15 @@ export class XmlPullParser {
   private readEndTag(): XmlEventType {
     const tagStart = this.pos;
     this.pos += 2;
-    const qname = this.readName('element name');
+    // Fast path: the expected name is right there (no substring allocated); otherwise read it for the error.
+    const expected = this.depth > 0 ? (this.stackQName[this.depth - 1] as string) : '';
+    let qname: string;
+    if (expected !== '' && this.s.startsWith(expected, this.pos) && !isNameCode(this.s.charCodeAt(this.pos + expected.length))) {
+      qname = expected;
+      this.pos += expected.length;
+    } else {
+      qname = this.readName('element name');
+    }
     this.skipWs();
     if (this.s.charCodeAt(this.pos) !== CH_GT) {
       if (this.pos >= this.len) this.fail('unexpected-eof', `end tag </${qname}> is not closed`);
