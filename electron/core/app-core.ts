@@ -10,6 +10,7 @@ import { createDispatcher } from './ipc/dispatcher';
 import type { Dispatch } from './ipc/dispatcher';
 import { EventBus } from './event-bus';
 import type { Platform } from './platform/platform';
+import { pendingHandlers } from './ipc/handlers/pending';
 
 export interface AppCoreOptions {
   readonly sip?: SipSettings;
@@ -57,6 +58,9 @@ export function createAppCore(platform: Platform, options: AppCoreOptions | ((li
         return {};
       },
       'diagnostics.sipLog': async ({ afterSeq }) => trace.since(afterSeq ?? 0),
+      ...pendingHandlers(['chat.list', 'chat.open', 'chat.send', 'chat.retry', 'chat.typing', 'chat.markRead', 'history.search', 'history.delete', 'history.export'], 'chat'),
+      ...pendingHandlers(['presence.setOwn', 'presence.list'], 'presence'),
+      ...pendingHandlers(['contacts.list', 'contacts.add', 'contacts.update', 'contacts.remove', 'contacts.renameGroup'], 'the contact list'),
     },
     { onInternalError: (command, error) => log(`ipc ${command}: ${error instanceof Error ? error.stack : String(error)}`) },
   );

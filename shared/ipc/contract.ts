@@ -8,6 +8,9 @@
 //   events    `area.event`  e.g. `account.state`, later `presence.changed`, `chat.received`
 // where `area` is one lower-case word and the rest is lowerCamelCase.
 import { z } from 'zod';
+import { chatMessage, conversationSummary, deliveryState, failureReason, typingState } from '../model/chat';
+import { contact, contactList } from '../model/contacts';
+import { contactPresence, ownStatus } from '../model/presence';
 
 const carrier = z.enum(['electron', 'web', 'cli']);
 
@@ -81,6 +84,32 @@ export const sipLogEntry = z.object({
 });
 
 const noArgs = z.object({}).strict();
+const empty = z.object({});
+/** A contact address as typed by a person (`bob@beta.test` or `sip:bob@beta.test`); main normalises it. */
+const address = z.string().min(3).max(454);
+/** Outgoing IM text: protocol.md §2.14 caps a message at ~8000 characters; longer text is split by main. */
+const outgoingText = z.string().min(1).max(64_000);
+
+export const chatStateChange = z.object({
+  messageId: z.string(),
+  conversationId: z.string(),
+  state: deliveryState,
+  failure: failureReason.optional(),
+  detail: z.string().optional(),
+});
+
+export const ownPresence = z.object({
+  status: ownStatus,
+  note: z.string().max(1024).optional(),
+  /** True while Away was set automatically by idle time (shown as "idle" in the UI). */
+  idle: z.boolean(),
+});
+
+export const historyHit = z.object({
+  message: chatMessage,
+  /** The matching text with the hits wrapped in «…» (plain text, no HTML). */
+  snippet: z.string(),
+});
 
 export const commands = {
   'app.info': { req: noArgs, res: appInfo },
@@ -92,10 +121,44 @@ export const commands = {
   'certificate.trust': { req: z.object({ domain: z.string().min(1).max(255), fingerprint256: z.string().regex(/^[0-9A-Fa-f:]{64,95}$/) }).strict(), res: z.object({}) },
   /** The SIP log (credentials redacted), entries after `afterSeq`. */
   'diagnostics.sipLog': { req: z.object({ afterSeq: z.number().int().nonnegative().optional() }).strict(), res: z.array(sipLogEntry) },
+
+  // Chat (IM issue). Sending answers at once with the queued message; its progress arrives as chat.state.
+  'chat.list': { req: noArgs, res: z.array(conversationSummary) },
+  /** Opens (or creates) the conversation with a contact: recent messages, oldest first; marks it read. */
+  'chat.open': { req: z.object({ peer: address, limit: z.number().int().min(1).max(1000).optional() }).strict(), res: z.object({ conversation: conversationSummary, messages: z.array(chatMessage) }) },
+  'chat.send': { req: z.object({ to: address, text: outgoingText }).strict(), res: chatMessage },
+  /** Sends a failed message again (same id). */
+  'chat.retry': { req: z.object({ messageId: z.string() }).strict(), res: chatMessage },
+  /** The user is (or stopped) typing in this conversation; main sends and refreshes the indication. */
+  'chat.typing': { req: z.object({ conversationId: z.string(), active: z.boolean() }).strict(), res: empty },
+  'chat.markRead': { req: z.object({ conversationId: z.string() }).strict(), res: empty },
+  'history.search': { req: z.object({ query: z.string().min(1).max(256), conversationId: z.string().optional(), limit: z.number().int().min(1).max(500).optional() }).strict(), res: z.array(historyHit) },
+  'history.delete': { req: z.object({ conversationId: z.string() }).strict(), res: empty },
+  'history.export': { req: z.object({ conversationId: z.string(), format: z.enum(['text', 'json']) }).strict(), res: z.object({ filename: z.string(), content: z.string() }) },
+
+  // Presence (presence issue).
+  'presence.setOwn': { req: z.object({ status: ownStatus, note: z.string().max(1024).optional() }).strict(), res: ownPresence },
+  /** Current state of every watched contact (events keep it fresh). */
+  'presence.list': { req: noArgs, res: z.array(contactPresence) },
+
+  // Contact list (presence issue item 4; server-stored lists: their own issue).
+  'contacts.list': { req: noArgs, res: contactList },
+  'contacts.add': { req: z.object({ uri: address, displayName: z.string().max(256).optional(), group: z.string().min(1).max(256).optional() }).strict(), res: contact },
+  'contacts.update': { req: z.object({ uri: z.string(), displayName: z.string().max(256).optional(), group: z.string().min(1).max(256).optional(), blocked: z.boolean().optional() }).strict(), res: contact },
+  'contacts.remove': { req: z.object({ uri: z.string() }).strict(), res: empty },
+  'contacts.renameGroup': { req: z.object({ from: z.string(), to: z.string().min(1).max(256) }).strict(), res: empty },
 } as const;
 
 export const events = {
   'account.state': accountState,
+  /** A message arrived, or one we sent was created (its later progress comes as chat.state). */
+  'chat.message': chatMessage,
+  'chat.state': chatStateChange,
+  'chat.typing': typingState,
+  /** Coalesced: at most one event per 50 ms, carrying every contact that changed since the last. */
+  'presence.changed': z.object({ contacts: z.array(contactPresence) }),
+  'presence.own': ownPresence,
+  'contacts.changed': contactList,
 } as const;
 
 export type CommandName = keyof typeof commands;
@@ -108,6 +171,9 @@ export type AccountSummary = z.infer<typeof accountSummary>;
 export type AccountState = z.infer<typeof accountState>;
 export type SignInRequest = z.infer<typeof signInRequest>;
 export type CertificateSummary = z.infer<typeof certificateSummary>;
+export type ChatStateChange = z.infer<typeof chatStateChange>;
+export type OwnPresence = z.infer<typeof ownPresence>;
+export type HistoryHit = z.infer<typeof historyHit>;
 
 export const commandNames = Object.keys(commands) as CommandName[];
 export const eventNames = Object.keys(events) as EventName[];
