@@ -59,6 +59,8 @@ export interface PresenceDiagnostics {
   readonly chosenEndpoint?: string;
   /** Namespaces of elements we did not understand and ignored (RFC 3863 §4.1.6 / BCP §5.2 must-ignore). */
   readonly ignoredNamespaces: readonly string[];
+  /** XPIDF has no namespaces: the local names of top-level elements we ignored. */
+  readonly ignoredElements?: readonly string[];
   /** The RPID dialect the activities came from. */
   readonly rpidForm?: 'rfc4480' | 'draft-rpid-status';
   /** XPIDF <status status> and <msnsubstatus substatus>. */

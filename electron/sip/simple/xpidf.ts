@@ -39,7 +39,6 @@ interface AddressInfo {
   endpoint: PresenceEndpoint;
   status: string;
   substatus?: string;
-  order: number;
 }
 
 /** Strips URI parameters such as `;method=SUBSCRIBE` from the presentity URI (protocol.md §3.3). */
@@ -67,7 +66,7 @@ export function mapXpidf(root: XmlElement, _options: PresenceParseOptions = {}):
         rawEntity = el.attr('uri') ?? rawEntity;
         break;
       case 'atom':
-        for (const a of el.children) if (a.local === 'address') addresses.push(readAddress(a, el.attr('id') ?? '', addresses.length));
+        for (const a of el.children) if (a.local === 'address') addresses.push(readAddress(a, el.attr('id') ?? ''));
         break;
       case 'display':
         // MS extension: <display name="Bob Smith"/>.
@@ -112,14 +111,15 @@ export function mapXpidf(root: XmlElement, _options: PresenceParseOptions = {}):
       format: 'xpidf',
       rawEntity,
       chosenEndpoint: best?.endpoint.id,
-      ignoredNamespaces: ignored.length ? ['(xpidf) ' + ignored.join(', ')] : [],
+      ignoredNamespaces: [],
+      ignoredElements: ignored,
       xpidfStatus: best?.status,
       xpidfSubstatus: best?.substatus,
     },
   };
 }
 
-function readAddress(el: XmlElement, atomId: string, order: number): AddressInfo {
+function readAddress(el: XmlElement, atomId: string): AddressInfo {
   const uri = el.attr('uri')?.trim() || undefined;
   const p = Number(el.attr('priority'));
   const priority = Number.isFinite(p) && el.attr('priority') !== undefined ? p : undefined;
@@ -133,5 +133,5 @@ function readAddress(el: XmlElement, atomId: string, order: number): AddressInfo
     else if (c.local === 'note' && c.value !== '') notes.push({ text: c.value });
   }
   const basic = status === '' ? undefined : status === 'closed' ? 'closed' : 'open';
-  return { endpoint: { id: uri ?? atomId, basic, contact: uri, priority, notes }, status, substatus, order };
+  return { endpoint: { id: uri ?? atomId, basic, contact: uri, priority, notes }, status, substatus };
 }

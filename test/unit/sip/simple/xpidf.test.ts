@@ -45,6 +45,13 @@ describe('LCS documents', () => {
     assert.equal(s.displayName, 'Bob Smith');
     assert.deepEqual(s.activities, ['berightback']);
     assert.equal(s.endpoints[0]?.priority, 0.8);
+    assert.deepEqual(s.raw.ignoredElements, []);
+  });
+
+  test('unknown elements are ignored and listed (BCP §5.2 must-ignore)', () => {
+    const s = parseXpidf('<presence><presentity uri="sip:a@b"/><vendor x="1"/><atom id="1"><address uri="sip:a@b"><status status="open"/><extra/></address></atom></presence>');
+    assert.equal(s.availability, 'available');
+    assert.deepEqual(s.raw.ignoredElements, ['vendor']);
   });
 
   test('two addresses: the reachable one wins over a higher-priority closed one', () => {
