@@ -73,6 +73,8 @@ export const signInRequest = z.object({
   server: z.string().max(255).optional(),
   transport: z.enum(['tls', 'tcp']).optional(),
   rememberPassword: z.boolean().optional(),
+  /** "Trust once": accept the server certificate with this SHA-256 fingerprint for this sign-in only. */
+  trustOnceFingerprint256: z.string().regex(/^[0-9A-Fa-f:]{64,95}$/).optional(),
 });
 
 export const sipLogEntry = z.object({

@@ -74,7 +74,8 @@ export class AccountService {
     };
     await this.sessions.get(aor)?.stop();
     const domain = aor.slice(aor.indexOf('@') + 1);
-    const pin = await this.options.pins.get(domain);
+    // A one-time trust (this sign-in only) wins over a stored pin; neither is written anywhere by sign-in.
+    const pinned = request.trustOnceFingerprint256 ?? (await this.options.pins.get(domain))?.fingerprint256;
     const session = new AccountSession({
       account,
       password: request.password,
@@ -82,7 +83,7 @@ export class AccountService {
       resolver: this.resolver,
       tls: {
         ...(this.options.sip?.extraCaCertificates ? { extraCaCertificates: [...this.options.sip.extraCaCertificates] } : {}),
-        ...(pin ? { pins: { [domain]: pin.fingerprint256 } } : {}),
+        ...(pinned ? { pins: { [domain]: pinned } } : {}),
       },
       trace: this.options.trace,
       onState: (state) => this.options.events.emit('account.state', state),

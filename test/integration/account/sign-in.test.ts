@@ -113,6 +113,13 @@ describe('sign-in against the testbed', () => {
       assert.ok(leaf, 'the certificate is shown');
       assert.ok(leaf.san.includes('DNS:alpha.test'));
 
+      // "Trust once": this sign-in only, nothing stored.
+      const once = ((await core.dispatch('account.signIn', { ...request, trustOnceFingerprint256: leaf.fingerprint256 })) as { value: AccountState }).value;
+      assert.equal(once.state, 'registered', once.detail);
+      await core.dispatch('account.signOut', { accountId: alice.aor });
+      const again = ((await core.dispatch('account.signIn', request)) as { value: AccountState }).value;
+      assert.equal(again.failure?.kind, 'certificate', 'trust once was not remembered');
+
       const trusted = await core.dispatch('certificate.trust', { domain: 'alpha.test', fingerprint256: leaf.fingerprint256 });
       assert.equal(trusted.ok, true);
       const ok = ((await core.dispatch('account.signIn', request)) as { value: AccountState }).value;
