@@ -33,14 +33,20 @@ export abstract class SipMessageBase {
   protected raw: string;
   /** @internal End of the start line in `raw` (index of its CRLF). */
   protected startLineEnd: number;
-  /** @internal Canonical key of each header entry, in wire order. */
-  protected keys: string[];
+  /**
+   * @internal Canonical key of each header entry, in wire order. parseMessage only names the headers it parses
+   * on receipt (Via, From, To, Call-ID, CSeq, Content-Length) and leaves the others undefined: allKeys() names
+   * them on the first lookup by name, so a message that is only routed never canonicalizes its other headers.
+   */
+  protected keys: Array<string | undefined>;
+  private keysResolved: boolean;
   /** @internal Packed raw position of each entry, -1 for an entry set by the application. */
   protected pos: number[];
   /** @internal Name and value of entries set by the application (null until the first edit). */
   protected edited: Array<[string, string] | undefined> | null = null;
 
-  // Body: a slice of `bodySrc` (the input Buffer, or the raw string when its length is the byte length).
+  // Body: `bodyLength` bytes at `bodyStart` of `bodySrc`. bodySrc is the input Buffer, or for string input the
+  // input string, whose bytes are its UTF-8 form (Content-Length counts bytes, §20.14): see stringBody().
   private bodySrc: Buffer | string | null;
   private bodyStart: number;
   private bodyLength: number;
@@ -56,10 +62,11 @@ export abstract class SipMessageBase {
   private cVia: Via[] | undefined;
 
   /** @internal Use parseMessage or the builders. */
-  constructor(raw: string, startLineEnd: number, keys: string[], pos: number[], bodySrc: Buffer | string | null, bodyStart: number, bodyLength: number) {
+  constructor(raw: string, startLineEnd: number, keys: Array<string | undefined>, pos: number[], bodySrc: Buffer | string | null, bodyStart: number, bodyLength: number) {
     this.raw = raw;
     this.startLineEnd = startLineEnd;
     this.keys = keys;
+    this.keysResolved = false;
     this.pos = pos;
     this.bodySrc = bodySrc;
     this.bodyStart = bodyStart;
@@ -85,8 +92,27 @@ export abstract class SipMessageBase {
     return trimLws(this.raw, colon + 1, end);
   }
 
+  /** @internal Header name of raw entry i as written, without the LWS before the colon. */
+  private rawName(i: number): string {
+    const p = this.pos[i] as number;
+    const start = Math.floor(p / PACK);
+    let end = this.raw.indexOf(':', start);
+    while (end > start && (this.raw.charCodeAt(end - 1) === 32 || this.raw.charCodeAt(end - 1) === 9)) end--;
+    return this.raw.slice(start, end);
+  }
+
+  /** Every entry's canonical key (names the entries parseMessage left undefined, once). */
+  private allKeys(): Array<string | undefined> {
+    if (!this.keysResolved) {
+      const keys = this.keys;
+      for (let i = 0; i < keys.length; i++) if (keys[i] === undefined) keys[i] = headerKey(this.rawName(i));
+      this.keysResolved = true;
+    }
+    return this.keys;
+  }
+
   private indexOf(key: string): number {
-    return this.keys.indexOf(key);
+    return this.allKeys().indexOf(key);
   }
 
   /** First value of a header (case-insensitive name, compact forms accepted), folding replaced by SP. */
@@ -100,8 +126,9 @@ export abstract class SipMessageBase {
     const key = headerKey(name);
     const out: string[] = [];
     const split = LIST_HEADERS.has(key);
-    for (let i = 0; i < this.keys.length; i++) {
-      if (this.keys[i] !== key) continue;
+    const keys = this.allKeys();
+    for (let i = 0; i < keys.length; i++) {
+      if (keys[i] !== key) continue;
       const v = unfold(this.rawValue(i));
       if (split) {
         for (const part of splitList(v)) if (part.length > 0) out.push(part);
@@ -130,8 +157,9 @@ export abstract class SipMessageBase {
 
   // ---- key fields (lazy, cached; parseMessage pre-fills them) -----------------------------------------------
 
+  /** Raw value of a key header; these keys are always named (see `keys`), so no allKeys() here. */
   private required(key: string, what: string): string {
-    const i = this.indexOf(key);
+    const i = this.keys.indexOf(key);
     // RFC 3261 §8.1.1: To, From, CSeq, Call-ID, Max-Forwards and Via are mandatory in requests.
     if (i < 0) throw new SipParseError(`missing ${what} header`);
     return this.rawValue(i);
@@ -178,9 +206,12 @@ export abstract class SipMessageBase {
   // ---- body ---------------------------------------------------------------------------------------------
 
   get bodyBytes(): Buffer {
+    if (typeof this.bodySrc === 'string') {
+      const text = this.stringBody(this.bodySrc);
+      if (typeof this.bodySrc === 'string') return Buffer.from(text, 'utf8');
+    }
     const src = this.bodySrc;
     if (src === null) return Buffer.alloc(0);
-    if (typeof src === 'string') return Buffer.from(src.slice(this.bodyStart, this.bodyStart + this.bodyLength), 'utf8');
     return src.subarray(this.bodyStart, this.bodyStart + this.bodyLength);
   }
 
@@ -189,10 +220,27 @@ export abstract class SipMessageBase {
     if (this.cBody === undefined) {
       const src = this.bodySrc;
       if (src === null) this.cBody = '';
-      else if (typeof src === 'string') this.cBody = src.slice(this.bodyStart, this.bodyStart + this.bodyLength);
+      else if (typeof src === 'string') this.cBody = this.stringBody(src);
       else this.cBody = src.toString('utf8', this.bodyStart, this.bodyStart + this.bodyLength);
     }
     return this.cBody;
+  }
+
+  /**
+   * The body of a message parsed from a string: the first bodyLength bytes of the UTF-8 form of the text from
+   * bodyStart. Nearly always the body is ASCII and this is a slice; otherwise the tail is encoded once and the
+   * body continues as a Buffer. Done here, not in parseMessage, so that a message whose body is never read
+   * does not pay for the byte count.
+   */
+  private stringBody(src: string): string {
+    const len = this.bodyLength;
+    const text = src.slice(this.bodyStart, this.bodyStart + len);
+    // byteLength ≥ length, so equality means: all ASCII, or (clamped) exactly the rest of the text.
+    if (Buffer.byteLength(text, 'utf8') === len) return text;
+    const bytes = Buffer.from(src.slice(this.bodyStart), 'utf8');
+    this.bodySrc = bytes;
+    this.bodyStart = 0;
+    return bytes.toString('utf8', 0, len);
   }
 
   // ---- mutation (outgoing messages) -----------------------------------------------------------------------
@@ -237,7 +285,7 @@ export abstract class SipMessageBase {
       const i = this.indexOf(key);
       at = i < 0 ? 0 : i;
     } else {
-      const i = this.keys.lastIndexOf(key);
+      const i = this.allKeys().lastIndexOf(key);
       if (i >= 0) at = i + 1;
     }
     this.insertAt(at, key, displayName(name), value);
@@ -246,7 +294,8 @@ export abstract class SipMessageBase {
 
   removeHeader(name: string): void {
     const key = headerKey(name);
-    for (let i = this.keys.length - 1; i >= 0; i--) if (this.keys[i] === key) this.removeAt(i);
+    const keys = this.allKeys();
+    for (let i = keys.length - 1; i >= 0; i--) if (keys[i] === key) this.removeAt(i);
     this.invalidate(key);
   }
 
@@ -315,7 +364,7 @@ export class SipRequest extends SipMessageBase {
   private cRequestUri: SipUri | undefined;
 
   /** @internal */
-  constructor(method: string, uri: string, raw: string, startLineEnd: number, keys: string[], pos: number[], bodySrc: Buffer | string | null, bodyStart: number, bodyLength: number) {
+  constructor(method: string, uri: string, raw: string, startLineEnd: number, keys: Array<string | undefined>, pos: number[], bodySrc: Buffer | string | null, bodyStart: number, bodyLength: number) {
     super(raw, startLineEnd, keys, pos, bodySrc, bodyStart, bodyLength);
     this.method = method;
     this.uri = uri;
@@ -334,7 +383,7 @@ export class SipResponse extends SipMessageBase {
   readonly reason: string;
 
   /** @internal */
-  constructor(status: number, reason: string, raw: string, startLineEnd: number, keys: string[], pos: number[], bodySrc: Buffer | string | null, bodyStart: number, bodyLength: number) {
+  constructor(status: number, reason: string, raw: string, startLineEnd: number, keys: Array<string | undefined>, pos: number[], bodySrc: Buffer | string | null, bodyStart: number, bodyLength: number) {
     super(raw, startLineEnd, keys, pos, bodySrc, bodyStart, bodyLength);
     this.status = status;
     this.reason = reason;

@@ -13,6 +13,8 @@ export class NameAddr {
   /** @internal Validated parameter text (`;tag=x;epid=y`), turned into `params` on first access. */
   private paramText: string;
   private paramMap: Map<string, string | null> | undefined;
+  /** @internal The tag found while validating `paramText` (NOT_SCANNED until then): saves a rescan. */
+  scannedTag: string | null | undefined | typeof NOT_SCANNED;
   /** True when the value was written as name-addr (with <>), which serialization preserves. */
   angle: boolean;
   private parsedUri?: SipUri;
@@ -28,6 +30,7 @@ export class NameAddr {
     }
     if (displayName !== undefined) this.displayName = displayName;
     this.angle = angle;
+    this.scannedTag = NOT_SCANNED;
   }
 
   /** The parsed URI (cached). Throws SipParseError (416) for schemes other than sip/sips/tel. */
@@ -50,8 +53,10 @@ export class NameAddr {
   }
 
   get tag(): string | undefined {
-    const t = this.paramMap === undefined ? findParam(this.paramText, 'tag') : this.paramMap.get('tag');
-    return t == null ? undefined : t;
+    // Once `params` exists it is the truth (it may have been edited); before that, the text is.
+    if (this.paramMap !== undefined) return this.paramMap.get('tag') ?? undefined;
+    const t = this.scannedTag === NOT_SCANNED ? findParam(this.paramText, 'tag') : this.scannedTag;
+    return t ?? undefined;
   }
 
   set tag(tag: string | undefined) {
@@ -65,6 +70,17 @@ export class NameAddr {
     const dn = this.displayName === undefined ? '' : `${quote(this.displayName)} `;
     return `${dn}<${this.uriText}>${params}`;
   }
+}
+
+/** Marks a lazily scanned field that has not been scanned yet (undefined means "absent"). */
+const NOT_SCANNED = Symbol('not scanned');
+
+/** A NameAddr whose parameter text was just validated, with the tag found in that same pass. */
+function scanned(uriText: string, text: string, paramStart: number, displayName: string | undefined, angle: boolean, what: string): NameAddr {
+  const tag = parseParams(text, paramStart, null, what, 'tag');
+  const na = new NameAddr(uriText, text.slice(paramStart), displayName, angle);
+  na.scannedTag = tag;
+  return na;
 }
 
 /**
@@ -111,8 +127,7 @@ export function parseNameAddr(input: string, what = 'address'): NameAddr {
       throw new SipParseError(`${what}: whitespace or nothing inside <>`);
     }
     if (uriText.indexOf(':') <= 0) throw new SipParseError(`${what}: URI without a scheme`);
-    parseParams(text, gt + 1, null, what);
-    return new NameAddr(uriText, text.slice(gt + 1), displayName, true);
+    return scanned(uriText, text, gt + 1, displayName, true, what);
   }
   // addr-spec form: the URI ends at the first ";" — any parameters are header parameters (§20.10).
   let end = pos;
@@ -125,6 +140,5 @@ export function parseNameAddr(input: string, what = 'address'): NameAddr {
   }
   const uriText = text.slice(pos, end);
   if (uriText.indexOf(':') <= 0) throw new SipParseError(`${what}: URI without a scheme`);
-  parseParams(text, end, null, what);
-  return new NameAddr(uriText, text.slice(end), undefined, false);
+  return scanned(uriText, text, end, undefined, false, what);
 }

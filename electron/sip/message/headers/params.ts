@@ -63,6 +63,8 @@ export function skipQuoted(text: string, start: number, what: string): number {
 
 /** The content of a quoted-string with quoted-pairs resolved ("a\"b" → a"b). */
 export function unquote(quoted: string): string {
+  // Display names rarely hold a quoted-pair: one slice instead of a character-by-character copy.
+  if (quoted.indexOf('\\') < 0) return quoted.slice(1, quoted.length - 1);
   let out = '';
   for (let i = 1; i < quoted.length - 1; i++) {
     const c = quoted.charCodeAt(i);
@@ -111,12 +113,17 @@ export function splitList(value: string): string[] {
  * `pos`, with LWS allowed around ";" and "=". Names are lower-cased (parameter names compare case-insensitively,
  * §7.3.1); values keep their case and, if quoted, their quotes. A valueless parameter maps to null.
  * Throws on an empty parameter (";;", RFC 4475 §3.1.2.1) or a non-token name.
+ *
+ * `want` (a lower-case name) makes it also return the value of the first parameter of that name (null when
+ * valueless, undefined when absent), so the receive path validates the list and finds the tag or branch in
+ * the same pass without building a Map.
  */
-export function parseParams(text: string, pos: number, into: Map<string, string | null> | null, what: string): void {
+export function parseParams(text: string, pos: number, into: Map<string, string | null> | null, what: string, want?: string): string | null | undefined {
   const n = text.length;
+  let found: string | null | undefined;
   for (;;) {
     while (pos < n && isWsp(text.charCodeAt(pos))) pos++;
-    if (pos >= n) return;
+    if (pos >= n) return found;
     if (text.charCodeAt(pos) !== 59 /* ; */) throw new SipParseError(`unexpected "${text[pos]}" in ${what} parameters`);
     pos++;
     while (pos < n && isWsp(text.charCodeAt(pos))) pos++;
@@ -124,6 +131,7 @@ export function parseParams(text: string, pos: number, into: Map<string, string 
     while (pos < n && isTokenChar(text.charCodeAt(pos))) pos++;
     if (pos === nameStart) throw new SipParseError(`empty parameter in ${what}`);
     const name = into === null ? '' : text.slice(nameStart, pos).toLowerCase();
+    const wanted = found === undefined && want !== undefined && sameNameAt(text, nameStart, pos, want);
     while (pos < n && isWsp(text.charCodeAt(pos))) pos++;
     if (pos < n && text.charCodeAt(pos) === 61 /* = */) {
       pos++;
@@ -140,11 +148,25 @@ export function parseParams(text: string, pos: number, into: Map<string, string 
         }
       }
       if (pos === valueStart) throw new SipParseError(`empty parameter value in ${what}`);
-      into?.set(name, text.slice(valueStart, pos));
+      if (wanted) found = text.slice(valueStart, pos);
+      into?.set(name, wanted ? found as string : text.slice(valueStart, pos));
     } else {
+      if (wanted) found = null;
       into?.set(name, null);
     }
   }
+}
+
+/** Whether text[start, end) is `lower` (a lower-case token) compared case-insensitively (§7.3.1), without a slice. */
+export function sameNameAt(text: string, start: number, end: number, lower: string): boolean {
+  if (end - start !== lower.length) return false;
+  for (let i = 0; i < lower.length; i++) {
+    const c = text.charCodeAt(start + i);
+    const l = lower.charCodeAt(i);
+    // Only letters fold: c | 0x20 maps 'A'..'Z' onto 'a'..'z'; anything else must match exactly.
+    if (c !== l && (l < 97 || l > 122 || (c | 0x20) !== l)) return false;
+  }
+  return true;
 }
 
 /** Serializes a parameter map back to `;name=value;flag` form. */

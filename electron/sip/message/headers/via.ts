@@ -1,7 +1,7 @@
 // Via header values (RFC 3261 §20.42, §18.2.1, RFC 3581 rport). LCS 2005 appends received, ms-received-port,
 // ms-received-cid, branched and ms-internal-info (protocol.md item 13): they are kept, opaque, in `params`.
 import { SipParseError } from '../errors';
-import { findParam, isTokenChar, isWsp, paramsToString, parseParams, splitList, unfold } from './params';
+import { findParam, isTokenChar, isWsp, paramsToString, parseParams, sameNameAt, splitList, unfold } from './params';
 
 export class Via {
   /** e.g. 'SIP/2.0' (always SIP/2.0 for a message we accept, §8.2.2). */
@@ -13,6 +13,8 @@ export class Via {
   /** @internal Validated parameter text, turned into `params` on first access. */
   private paramText: string;
   private paramMap: Map<string, string | null> | undefined;
+  /** @internal The branch found while validating `paramText` (NOT_SCANNED until then): saves a rescan. */
+  scannedBranch: string | null | undefined | typeof NOT_SCANNED;
 
   constructor(transport: string, host: string, port?: number, params?: Map<string, string | null> | string, protocol = 'SIP/2.0') {
     this.protocol = protocol;
@@ -26,6 +28,7 @@ export class Via {
       this.paramText = '';
       this.paramMap = params ?? new Map();
     }
+    this.scannedBranch = NOT_SCANNED;
   }
 
   /** Every parameter, names lower-cased, values as written (null when valueless). */
@@ -38,7 +41,9 @@ export class Via {
   }
 
   get branch(): string | undefined {
-    const b = this.paramMap === undefined ? findParam(this.paramText, 'branch') : this.paramMap.get('branch');
+    // Once `params` exists it is the truth (it may have been edited); before that, the text is.
+    if (this.paramMap !== undefined) return this.paramMap.get('branch') ?? undefined;
+    const b = this.scannedBranch === NOT_SCANNED ? findParam(this.paramText, 'branch') : this.scannedBranch;
     return b ?? undefined;
   }
 
@@ -59,6 +64,9 @@ export class Via {
   }
 }
 
+/** Marks a lazily scanned field that has not been scanned yet (undefined means "absent"). */
+const NOT_SCANNED = Symbol('not scanned');
+
 function skipLws(s: string, pos: number): number {
   while (pos < s.length && isWsp(s.charCodeAt(pos))) pos++;
   return pos;
@@ -71,35 +79,37 @@ function tokenEnd(s: string, pos: number, what: string): number {
   return pos;
 }
 
-/** Interned upper-case transport names, so a parsed Via does not hold a fresh string for them. */
-function transportName(t: string): string {
-  switch (t) {
-    case 'UDP': case 'udp': return 'UDP';
-    case 'TCP': case 'tcp': return 'TCP';
-    case 'TLS': case 'tls': return 'TLS';
-    default: return t.toUpperCase();
-  }
+/** Upper-cased transport s[start, end); the common ones are interned constants (no string is made for them). */
+function transportName(s: string, start: number, end: number): string {
+  if (sameNameAt(s, start, end, 'tls')) return 'TLS';
+  if (sameNameAt(s, start, end, 'tcp')) return 'TCP';
+  if (sameNameAt(s, start, end, 'udp')) return 'UDP';
+  return s.slice(start, end).toUpperCase();
+}
+
+/** sent-protocol text: 'SIP/2.0' (the only one we accept, checked by the caller) without slicing it out. */
+function protocolName(s: string, ns: number, ne: number, vs: number, ve: number): string {
+  if (sameNameAt(s, ns, ne, 'sip') && ve - vs === 3 && s.startsWith('2.0', vs)) return 'SIP/2.0';
+  return `${s.slice(ns, ne).toUpperCase()}/${s.slice(vs, ve)}`;
 }
 
 /** Parses one via-parm: sent-protocol LWS sent-by *( SEMI via-params ), LWS allowed around "/" (§25.1 SLASH). */
 export function parseViaParm(input: string): Via {
   const s = unfold(input);
   let pos = skipLws(s, 0);
-  let e = tokenEnd(s, pos, 'protocol name');
-  const name = s.slice(pos, e);
-  pos = e;
-  pos = skipLws(s, pos);
+  const nameStart = pos;
+  const nameEnd = tokenEnd(s, pos, 'protocol name');
+  pos = skipLws(s, nameEnd);
   if (s.charCodeAt(pos) !== 47) throw new SipParseError('Via: expected "/" after protocol name');
   pos = skipLws(s, pos + 1);
-  e = tokenEnd(s, pos, 'protocol version');
-  const version = s.slice(pos, e);
-  pos = e;
-  pos = skipLws(s, pos);
+  const versionStart = pos;
+  const versionEnd = tokenEnd(s, pos, 'protocol version');
+  pos = skipLws(s, versionEnd);
   if (s.charCodeAt(pos) !== 47) throw new SipParseError('Via: expected "/" after protocol version');
   pos = skipLws(s, pos + 1);
-  e = tokenEnd(s, pos, 'transport');
-  const transport = s.slice(pos, e);
-  pos = e;
+  const transportStart = pos;
+  pos = tokenEnd(s, pos, 'transport');
+  const transport = transportName(s, transportStart, pos);
   const afterTransport = pos;
   pos = skipLws(s, pos);
   if (pos === afterTransport) throw new SipParseError('Via: missing LWS before sent-by');
@@ -123,13 +133,15 @@ export function parseViaParm(input: string): Via {
   if (s.charCodeAt(pos) === 58) {
     pos = skipLws(s, pos + 1);
     const ps = pos;
-    while (pos < s.length && s.charCodeAt(pos) >= 48 && s.charCodeAt(pos) <= 57) pos++;
+    port = 0;
+    while (pos < s.length && s.charCodeAt(pos) >= 48 && s.charCodeAt(pos) <= 57) port = port * 10 + s.charCodeAt(pos++) - 48;
     if (pos === ps || pos - ps > 5) throw new SipParseError('Via: invalid sent-by port');
-    port = Number(s.slice(ps, pos));
     if (port > 65535) throw new SipParseError('Via: invalid sent-by port');
   }
-  parseParams(s, pos, null, 'Via');
-  return new Via(transportName(transport), host, port, s.slice(pos), name === 'SIP' && version === '2.0' ? 'SIP/2.0' : `${name.toUpperCase()}/${version}`);
+  const branch = parseParams(s, pos, null, 'Via', 'branch');
+  const via = new Via(transport, host, port, s.slice(pos), protocolName(s, nameStart, nameEnd, versionStart, versionEnd));
+  via.scannedBranch = branch;
+  return via;
 }
 
 /** Parses a Via header value, which may hold several comma-separated via-parms (§7.3.1). */

@@ -97,6 +97,37 @@ describe('parseMessage and the header API', () => {
   });
 });
 
+describe('receive path details', () => {
+  test('key headers are recognized in any case and in compact form; other names are looked up lazily', () => {
+    const wire = crlf(['OPTIONS sip:a@b SIP/2.0', 'V: SIP/2.0/TCP h;branch=z9hG4bK1', 'fROM: <sip:x@y>;tag=1', 'T: <sip:a@b>', 'cAlL-iD: c1', 'CSEQ: 2 OPTIONS', 'Max-FORWARDS: 70', 'content-LENGTH: 0', '', '']);
+    const m = parseMessage(wire);
+    assert.equal(m.topVia.branch, 'z9hG4bK1');
+    assert.equal(m.from.tag, '1');
+    assert.equal(m.callId, 'c1');
+    assert.deepEqual(m.cseq, { seq: 2, method: 'OPTIONS' });
+    assert.equal(m.header('max-forwards'), '70');
+    assert.equal(m.header('l'), '0');
+    assert.equal(m.serialize(), wire);
+    assert.throws(() => parseMessage(wire.replace('cAlL-iD: c1', 'cAlL-iD: c1\r\nCALL-ID: c2')), /more than one Call-ID header/);
+  });
+
+  test('a tag inside a quoted parameter value is not the tag (RFC 3261 §25.1 gen-value)', () => {
+    const m = parseMessage(crlf(['MESSAGE sip:a@b SIP/2.0', 'Via: SIP/2.0/TCP h;x="a;branch=no";branch=z9hG4bKyes', 'From: <sip:x@y>;p="q;tag=no";tag=yes', 'To: <sip:a@b>;p="q;tag=no"', 'Call-ID: c', 'CSeq: 1 MESSAGE', '', '']));
+    assert.equal(m.from.tag, 'yes');
+    assert.equal(m.to.tag, undefined);
+    assert.equal(m.topVia.branch, 'z9hG4bKyes');
+  });
+
+  test('string input: leading CRLF (RFC 3261 §7.5) and a non-ASCII body cut at Content-Length bytes', () => {
+    const head = ['MESSAGE sip:a@b SIP/2.0', 'Via: SIP/2.0/TCP h;branch=z9hG4bK1', 'From: <sip:x@y>;tag=1', 'To: <sip:a@b>', 'Call-ID: c', 'CSeq: 1 MESSAGE'];
+    assert.equal(parseMessage('\r\n' + crlf([...head, 'Content-Length: 5', '', 'hello'])).body, 'hello');
+    const m = parseMessage(crlf([...head, 'Content-Length: 6', '', 'héllo' + 'XY']));
+    assert.equal(m.body, 'héllo');
+    assert.equal(m.bodyBytes.length, 6);
+    assert.throws(() => parseMessage(crlf([...head, 'Content-Length: 8', '', 'héllo'])), /Content-Length 8 exceeds the 6 bytes received/);
+  });
+});
+
 describe('builders (RFC 3261 §8.2.6.2)', () => {
   test('createRequest then createResponse copies Via, From, To(+tag), Call-ID, CSeq', () => {
     const r = createRequest({
