@@ -24,6 +24,13 @@ import type { RegistrationHandler, RegistrationOptions } from './usage/registrat
 /** Handles out-of-dialog requests of one method (pager MESSAGE, OPTIONS, incoming SUBSCRIBE…). */
 export type RequestHandler = (request: SipRequest, tx: ServerTransaction, inbound: InboundData) => void;
 
+/**
+ * Sees requests of one method before dialog matching; returns true when it took the request. The subscription
+ * usage needs this: a NOTIFY may arrive before the SUBSCRIBE's 200 (RFC 6665 §4.1.2.4, protocol.md §2.7 item 39),
+ * carrying a To tag for a dialog that does not exist yet. `tx` is undefined for BENOTIFY, which is never answered.
+ */
+export type RequestInterceptor = (request: SipRequest, tx: ServerTransaction | undefined, inbound: InboundData) => boolean;
+
 export interface UserAgentOptions {
   readonly transport: Transport;
   readonly account: AccountIdentity;
@@ -44,6 +51,7 @@ export class UserAgent {
   readonly clock: Clock;
   private readonly logger: SipLogger;
   private readonly handlers = new Map<string, RequestHandler>();
+  private readonly interceptors = new Map<string, RequestInterceptor>();
 
   constructor(private readonly options: UserAgentOptions) {
     this.clock = options.clock ?? systemClock;
@@ -53,7 +61,11 @@ export class UserAgent {
       options.transport,
       {
         onRequest: (request, tx, inbound) => this.onRequest(request, tx, inbound),
-        onStrayResponse: (response) => this.logger.debug('2xx to INVITE with no transaction (no INVITE usage yet)', { callId: response.callId }),
+        onStrayResponse: (response) => {
+          // RFC 6026 §7.2: a 2xx retransmission after the INVITE transaction ended belongs to the INVITE usage.
+          if (this.strayInviteResponse) this.strayInviteResponse(response);
+          else this.logger.debug('2xx to INVITE with no transaction', { callId: response.callId });
+        },
         onServerFailure: (tx, failure) => this.logger.warn('server transaction failed', { method: tx.request.method, failure }),
       },
       {
@@ -72,9 +84,26 @@ export class UserAgent {
     });
   }
 
+  /** Where 2xx responses to INVITE that match no transaction go (the IM session usage re-sends its ACK). */
+  strayInviteResponse: ((response: SipResponse) => void) | undefined;
+
+  /** Our Contact URI for dialog-creating requests and their answers (RFC 3261 §8.1.1.8, §12.1.1). */
+  contactUri(): string {
+    const { aor, target } = this.options.account;
+    const user = /^sips?:([^@;]+)@/i.exec(aor)?.[1];
+    const local = this.options.sentBy ?? this.options.transport.localEndpoint(target.connectionId ?? '') ?? { host: 'parley.invalid' };
+    const hostPort = local.port === undefined ? local.host : `${local.host}:${local.port}`;
+    return `sip:${user ? `${user}@` : ''}${hostPort};transport=${target.transport}`;
+  }
+
   /** Registers a handler for out-of-dialog requests of `method`. */
   onRequestMethod(method: string, handler: RequestHandler): void {
     this.handlers.set(method.toUpperCase(), handler);
+  }
+
+  /** Registers an interceptor for requests of `method`, consulted before the dialog layer (see RequestInterceptor). */
+  interceptRequestMethod(method: string, interceptor: RequestInterceptor): void {
+    this.interceptors.set(method.toUpperCase(), interceptor);
   }
 
   /** A registration usage for this account; its owner drives it (register / reconnected / unregister). */
@@ -92,7 +121,9 @@ export class UserAgent {
       return;
     }
     try {
-      if (message.kind === 'request') this.transactions.receiveRequest(message, data);
+      // MS-SIP §3.5.5.3: BENOTIFY is never answered, so it gets no server transaction (one would wait forever).
+      if (message.kind === 'request' && message.method === 'BENOTIFY') this.onRequest(message, undefined, data);
+      else if (message.kind === 'request') this.transactions.receiveRequest(message, data);
       else this.transactions.receiveResponse(message, data);
     } catch (err) {
       // A header the parser accepted but a layer could not use (found lazily): same treatment as a parse error.
@@ -119,6 +150,7 @@ export class UserAgent {
 
   private onRequest(request: SipRequest, tx: ServerTransaction | undefined, inbound: InboundData): void {
     try {
+      if (this.interceptors.get(request.method)?.(request, tx, inbound)) return;
       if (!tx) {
         // An ACK outside a transaction: the ACK of a 2xx, for the dialog (§13.3.1.4); dropped if it matches none.
         this.dialogs.receiveRequest(request, undefined);
