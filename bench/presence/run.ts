@@ -97,7 +97,7 @@ function main(): void {
   checkAgreement();
   console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} (absolute figures inflate with load; compare ratios)`);
   console.log(`pidf: ${Buffer.byteLength(PIDF)} bytes; ${adapters.length} adapters agree on {entity, tuples[{id, basic, contact, note}], activities[], personNote}`);
-  for (const a of adapters) for (let i = 0; i < (quick ? 300 : 3000); i++) a.extract(PIDF);
+  for (const a of adapters) for (let i = 0; i < (quick ? 300 : 2000); i++) a.extract(PIDF);
 
   const rates = new Map<string, number[]>();
   for (let r = 0; r < ROUNDS; r++) {
@@ -141,13 +141,13 @@ function main(): void {
   };
   const oursFn = (b: string): unknown => parsePresenceBody('application/pidf+xml', b);
   const fxpFn = (b: string): unknown => fxpBurst.parse(b);
-  for (let i = 0; i < (quick ? 5 : 20); i++) {
+  for (let i = 0; i < (quick ? 5 : 10); i++) {
     burst(oursFn);
     burst(fxpFn);
   }
   const bOurs: number[] = [];
   const bFxp: number[] = [];
-  for (let r = 0; r < (quick ? 9 : 31); r++) {
+  for (let r = 0; r < (quick ? 9 : 21); r++) {
     bOurs.push(burst(oursFn));
     bFxp.push(burst(fxpFn));
   }
