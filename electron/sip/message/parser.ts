@@ -5,9 +5,9 @@
 // dialog matching, §18.3 framing. Everything else stays raw until asked for (message.ts).
 import { SipParseError } from './errors';
 import { parseCSeq } from './headers/cseq';
-import { parseNameAddr } from './headers/name-addr';
+import { parseNameAddr, parseSimpleNameAddrLine } from './headers/name-addr';
 import { isTokenChar, sameNameAt, splitList, trimLws, unfold } from './headers/params';
-import { parseViaParm } from './headers/via';
+import { parseSimpleViaLine, parseViaParm, type Via } from './headers/via';
 import { SipRequest, SipResponse, type SipMessageBase } from './message';
 
 const CRLFCRLF = Buffer.from('\r\n\r\n');
@@ -73,6 +73,10 @@ class Scan {
   iCallId = -1;
   iCSeq = -1;
   contentLength = -1;
+  // Where the values of the top Via, From and To start in raw (just past the colon), for the fast paths.
+  viaValue = 0;
+  fromValue = 0;
+  toValue = 0;
 }
 const scan = new Scan();
 
@@ -96,9 +100,23 @@ function parseStatusLine(st: Scan): void {
   st.reason = after < slEnd ? raw.slice(after + 1, slEnd) : '';
 }
 
+// The Request-Line nearly every request has: an upper-case method, a URI with a scheme and none of the
+// characters §25.1 forbids there (nor "?", see checkRequestUri), and SIP/2.0, single SPs. It is a strict
+// subset of what the general path below accepts, with the same result; anything else goes that way.
+const SIMPLE_REQUEST_LINE = /([A-Z]+) ([A-Za-z][-+.0-9A-Za-z]*:[^\x00-\x20<>"?]+) SIP\/2\.0\r\n/y;
+
 function parseRequestLine(st: Scan): void {
-  const raw = st.raw, slEnd = st.slEnd;
   st.isRequest = true;
+  SIMPLE_REQUEST_LINE.lastIndex = 0;
+  const m = SIMPLE_REQUEST_LINE.exec(st.raw);
+  if (m !== null) {
+    st.method = m[1] as string;
+    st.uri = m[2] as string;
+  } else parseAnyRequestLine(st);
+}
+
+function parseAnyRequestLine(st: Scan): void {
+  const raw = st.raw, slEnd = st.slEnd;
   const sp1 = raw.indexOf(' ');
   const sp2 = sp1 < 0 ? -1 : raw.indexOf(' ', sp1 + 1);
   if (sp1 <= 0 || sp2 < 0 || sp2 > slEnd) fail('malformed Request-Line');
@@ -188,9 +206,9 @@ function scanHeaders(st: Scan, keys: Array<string | undefined>, pos: number[]): 
 
 function noteKeyHeader(st: Scan, key: string, idx: number, valueStart: number, valueEnd: number): void {
   switch (key) {
-    case VIA: if (st.iVia < 0) st.iVia = idx; break;
-    case FROM: if (st.iFrom >= 0) fail('more than one From header'); st.iFrom = idx; break;
-    case TO: if (st.iTo >= 0) fail('more than one To header'); st.iTo = idx; break;
+    case VIA: if (st.iVia < 0) { st.iVia = idx; st.viaValue = valueStart; } break;
+    case FROM: if (st.iFrom >= 0) fail('more than one From header'); st.iFrom = idx; st.fromValue = valueStart; break;
+    case TO: if (st.iTo >= 0) fail('more than one To header'); st.iTo = idx; st.toValue = valueStart; break;
     case CALL_ID: if (st.iCallId >= 0) fail('more than one Call-ID header'); st.iCallId = idx; break;
     case CSEQ: if (st.iCSeq >= 0) fail('more than one CSeq header'); st.iCSeq = idx; break;
     case CONTENT_LENGTH: {
@@ -224,12 +242,16 @@ function parseKeyFields(st: Scan, msg: SipMessageBase, pos: number[]): void {
   // RFC 3261 §8.1.1.5: the CSeq method MUST match the request method (RFC 4475 §3.2.2 mismatch01/02).
   if (st.isRequest && cseq.method !== st.method) fail(`CSeq method ${cseq.method} does not match request method ${st.method}`);
   msg.cCSeq = cseq;
-  const v = headerValue(raw, pos, st.iVia);
-  const top = parseViaParm(v.indexOf(',') < 0 ? v : (splitList(unfold(v))[0] as string));
+  msg.cTopVia = parseSimpleViaLine(raw, st.viaValue) ?? parseTopVia(headerValue(raw, pos, st.iVia));
+  msg.cFrom = parseSimpleNameAddrLine(raw, st.fromValue) ?? parseNameAddr(headerValue(raw, pos, st.iFrom), 'From');
+  msg.cTo = parseSimpleNameAddrLine(raw, st.toValue) ?? parseNameAddr(headerValue(raw, pos, st.iTo), 'To');
+}
+
+/** The first via-parm of the first Via line, by the general parser; it must be SIP/2.0 (§8.2.2). */
+function parseTopVia(value: string): Via {
+  const top = parseViaParm(value.indexOf(',') < 0 ? value : (splitList(unfold(value))[0] as string));
   if (top.protocol !== 'SIP/2.0') fail(`unsupported SIP version in Via ${top.protocol}`, 505);
-  msg.cTopVia = top;
-  msg.cFrom = parseNameAddr(headerValue(raw, pos, st.iFrom), 'From');
-  msg.cTo = parseNameAddr(headerValue(raw, pos, st.iTo), 'To');
+  return top;
 }
 
 // ---- entry point ----------------------------------------------------------------------------------------

@@ -14,6 +14,15 @@ for (let c = 65; c <= 90; c++) TOKEN[c] = 1;
 for (let c = 97; c <= 122; c++) TOKEN[c] = 1;
 for (const ch of "-.!%*_+`'~") TOKEN[ch.charCodeAt(0)] = 1;
 
+/** The token characters as a RegExp character class, for the receive-path fast-path patterns. */
+export const TOKEN_CLASS = "[-.!%*_+`'~0-9A-Za-z]";
+
+/**
+ * RegExp source for the end of a header value on the receive fast paths: optional trailing WSP, then the
+ * line's CRLF, not followed by WSP (a folded value takes the general path, RFC 3261 §7.3.1).
+ */
+export const LINE_END = '[ \\t]*\\r\\n(?![ \\t])';
+
 export function isTokenChar(c: number): boolean {
   return c < 128 && TOKEN[c] === 1;
 }

@@ -1,7 +1,7 @@
 // Via header values (RFC 3261 §20.42, §18.2.1, RFC 3581 rport). LCS 2005 appends received, ms-received-port,
 // ms-received-cid, branched and ms-internal-info (protocol.md item 13): they are kept, opaque, in `params`.
 import { SipParseError } from '../errors';
-import { findParam, isTokenChar, isWsp, paramsToString, parseParams, sameNameAt, splitList, unfold } from './params';
+import { LINE_END, TOKEN_CLASS, findParam, isTokenChar, isWsp, paramsToString, parseParams, sameNameAt, splitList, unfold } from './params';
 
 export class Via {
   /** e.g. 'SIP/2.0' (always SIP/2.0 for a message we accept, §8.2.2). */
@@ -141,6 +141,32 @@ export function parseViaParm(input: string): Via {
   const branch = parseParams(s, pos, null, 'Via', 'branch');
   const via = new Via(transport, host, port, s.slice(pos), protocolName(s, nameStart, nameEnd, versionStart, versionEnd));
   via.scannedBranch = branch;
+  return via;
+}
+
+// The shape nearly every Via has on the wire: `SIP/2.0/TLS host[:port];params` with one via-parm per line,
+// no LWS inside, nothing quoted. One sticky RegExp validates and splits it natively, which is several times
+// faster than the character loop of parseViaParm. It accepts a strict subset of what parseViaParm accepts and
+// yields the same Via; anything else (IPv6, LWS, quoted or odd parameter values, commas, folding, errors)
+// goes through parseViaParm. Group 5 is the branch when it is the first parameter (it nearly always is).
+const VIA_VALUE = "[-.!%*_+`'~0-9A-Za-z:\\[\\]]+";
+const SIMPLE_VIA = new RegExp(
+  `[ \\t]*SIP/2\\.0/(TLS|TCP|UDP) ([-.0-9A-Za-z]+)(?::([0-9]{1,5}))?` +
+  `((?:;branch=(${VIA_VALUE}))?(?:;${TOKEN_CLASS}+(?:=${VIA_VALUE})?)*)${LINE_END}`, 'y');
+
+/**
+ * Fast path for the receive hot path: the Via whose value starts at s[valueStart] and runs to the end of its
+ * line, or undefined when it is not in the simple shape above (then the caller uses parseViaParm).
+ */
+export function parseSimpleViaLine(s: string, valueStart: number): Via | undefined {
+  SIMPLE_VIA.lastIndex = valueStart;
+  const m = SIMPLE_VIA.exec(s);
+  if (m === null) return undefined;
+  const port = m[3] === undefined ? undefined : Number(m[3]);
+  if (port !== undefined && port > 65535) return undefined;
+  const t = m[1] as string;
+  const via = new Via(t === 'TLS' ? 'TLS' : t === 'TCP' ? 'TCP' : 'UDP', m[2] as string, port, m[4] as string, 'SIP/2.0');
+  if (m[5] !== undefined) via.scannedBranch = m[5];
   return via;
 }
 
