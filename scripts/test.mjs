@@ -50,7 +50,7 @@ const args = process.argv.slice(2);
 const selected = args.length
   ? args.flatMap((a) => (existsSync(a) && statSync(a).isDirectory() ? listTests(a) : [a]))
   : listTests('test');
-const needsTestbed = selected.some((f) => relative('test', f).startsWith('integration'));
+const needsTestbed = selected.some((f) => /^(integration|e2e)/.test(relative('test', f)));
 
 ensureDebianPackages();
 

@@ -1,8 +1,8 @@
 import { useEffect } from 'react';
+import { t } from '../../i18n/en';
 import { useAppStore } from '../../store/app-store';
 
-const carrierLabel = { electron: 'desktop app', web: 'browser (headless host)', cli: 'command line' } as const;
-
+/** About this Parley: version, carrier and platform, fetched from main through the bridge. */
 export function Shell() {
   const { info, error, load } = useAppStore();
   useEffect(() => {
@@ -10,28 +10,24 @@ export function Shell() {
   }, [load]);
 
   return (
-    <main className="shell">
-      <header className="shell__header">
-        <h1>Parley</h1>
-        <p className="shell__tagline">Federated instant messaging and presence</p>
-      </header>
+    <section className="about" aria-label="About this Parley">
       {error && (
-        <p role="alert" className="shell__error">
-          Parley's core did not answer: {error}
+        <p role="alert" className="error">
+          {t.about.noCore(error)}
         </p>
       )}
       {info ? (
-        <dl className="shell__info" aria-label="About this Parley">
-          <dt>Version</dt>
+        <dl className="about__info">
+          <dt>{t.about.version}</dt>
           <dd data-testid="app-version">{info.version}</dd>
-          <dt>Running as</dt>
-          <dd data-testid="app-carrier">{carrierLabel[info.carrier]}</dd>
-          <dt>Platform</dt>
+          <dt>{t.about.carrier}</dt>
+          <dd data-testid="app-carrier">{t.about.carriers[info.carrier]}</dd>
+          <dt>{t.about.platform}</dt>
           <dd>{info.platform}</dd>
         </dl>
       ) : (
-        !error && <p aria-busy="true">Connecting to Parley…</p>
+        !error && <p aria-busy="true">{t.about.connecting}</p>
       )}
-    </main>
+    </section>
   );
 }

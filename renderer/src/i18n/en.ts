@@ -1,0 +1,55 @@
+// Every user-visible string of the UI, in one locale file (UI issue item 8). Functions for strings with values.
+export const en = {
+  appName: 'Parley',
+  tagline: 'Federated instant messaging and presence',
+  signIn: {
+    title: 'Sign in',
+    address: 'SIP address',
+    addressHint: 'e.g. alice@example.com',
+    password: 'Password',
+    remember: 'Remember me on this computer',
+    advanced: 'Connection settings',
+    server: 'Server (optional)',
+    serverHint: 'host or host:port — found through DNS when empty',
+    transport: 'Transport',
+    tls: 'TLS (encrypted)',
+    tcp: 'TCP (unencrypted)',
+    submit: 'Sign in',
+    working: 'Signing in…',
+    invalidAddress: 'Enter a SIP address of the form user@domain.',
+    passwordRequired: 'Enter your password.',
+    failedTitle: 'Sign-in failed',
+  },
+  account: {
+    signedInAs: (aor: string) => `Signed in as ${aor}`,
+    signOut: 'Sign out',
+    reconnecting: 'Reconnecting…',
+  },
+  certificate: {
+    title: 'Untrusted server certificate',
+    intro: (server: string, domain: string) => `The server ${server} presented a certificate that Parley could not verify for ${domain}.`,
+    reason: 'Why',
+    subject: 'Issued to',
+    issuer: 'Issued by',
+    san: 'Names (SAN)',
+    fingerprint: 'SHA-256 fingerprint',
+    validity: 'Valid',
+    validityRange: (from: string, to: string) => `${from} to ${to}`,
+    advice: 'Only trust it if you can confirm this fingerprint with your administrator.',
+    trustOnce: 'Trust once',
+    trustAlways: 'Always trust for this domain',
+    cancel: 'Cancel',
+    changedWarning: 'Warning: this certificate is different from the one you trusted before. Someone may be intercepting the connection.',
+  },
+  about: {
+    version: 'Version',
+    carrier: 'Running as',
+    platform: 'Platform',
+    carriers: { electron: 'desktop app', web: 'browser (headless host)', cli: 'command line' } as const,
+    noCore: (why: string) => `Parley's core did not answer: ${why}`,
+    connecting: 'Connecting to Parley…',
+  },
+};
+
+export type Strings = typeof en;
+export const t: Strings = en;
