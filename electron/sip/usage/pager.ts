@@ -1,0 +1,76 @@
+// Page-mode instant messages (RFC 3428): out-of-dialog MESSAGE, sent through the home server (RFC 3261 §8.1.2
+// pre-loaded Route) and received from anyone. protocol.md §2.5 item 23: page mode is the minimum every peer
+// supports. A re-send of the same message keeps its Call-ID, From tag and first CSeq, so the receiver's duplicate
+// check (Call-ID, CSeq, From tag) collapses it with an earlier attempt that did arrive.
+import type { SipRequest, SipResponse } from '../message/message';
+import { createResponse } from '../transaction/message-api';
+import type { ServerTransaction } from '../transaction/server-transaction';
+import type { ImAnswer } from './im-answer';
+import { newCallId, newTag } from './request-sender';
+import type { RequestSender, SendOutcome } from './request-sender';
+
+export interface PagerHandler {
+  /** An out-of-dialog MESSAGE arrived; the answer decides the response (RFC 3428 §7: 200 once accepted). */
+  onMessage(request: SipRequest): ImAnswer;
+}
+
+/** A message's wire identity, kept across re-sends (see the file comment). */
+export interface PageIdentity {
+  readonly callId: string;
+  readonly fromTag: string;
+  readonly cseq: number;
+}
+
+export function newPageIdentity(): PageIdentity {
+  return { callId: newCallId(), fromTag: newTag(), cseq: 1 };
+}
+
+export interface PageOptions {
+  readonly contentType: string;
+  readonly identity?: PageIdentity;
+  readonly headers?: ReadonlyArray<[string, string]>;
+}
+
+type RegisterMethod = (method: string, handler: (request: SipRequest, tx: ServerTransaction) => void) => void;
+
+export class Pager {
+  constructor(
+    private readonly sender: RequestSender,
+    register: RegisterMethod,
+    private readonly handler: PagerHandler,
+  ) {
+    register('MESSAGE', (request, tx) => this.receive(request, tx));
+  }
+
+  /** Sends one MESSAGE to `to` (an AOR); resolves with the final response (408/503 synthesized on timeout/loss). */
+  send(to: string, body: string, options: PageOptions): Promise<SendOutcome> {
+    const id = options.identity ?? newPageIdentity();
+    return this.sender.send({
+      method: 'MESSAGE',
+      uri: to,
+      to: `<${to}>`,
+      callId: id.callId,
+      fromTag: id.fromTag,
+      cseq: id.cseq,
+      body,
+      contentType: options.contentType,
+      ...(options.headers ? { headers: [...options.headers] } : {}),
+    });
+  }
+
+  private receive(request: SipRequest, tx: ServerTransaction): void {
+    let answer: ImAnswer;
+    try {
+      answer = this.handler.onMessage(request);
+    } catch {
+      answer = { status: 500, reason: 'Server Internal Error' };
+    }
+    // RFC 3428 §7: the UAS answers with a final response; a 2xx carries a To tag like any other (§8.2.6.2).
+    tx.respond(createResponse(request, answer.status, answer.reason, { toTag: newTag(), headers: [...(answer.headers ?? [])] }));
+  }
+}
+
+/** Whether a MESSAGE response means "delivered" (RFC 3428 §7: any 2xx, including 202 from a store). */
+export function isDelivered(response: SipResponse): boolean {
+  return response.status >= 200 && response.status < 300;
+}
