@@ -8,7 +8,7 @@ import { parseCSeq, type CSeq } from './headers/cseq';
 import { displayName, headerKey } from './headers/header-names';
 import { parseNameAddr, type NameAddr } from './headers/name-addr';
 import { splitList, trimLws, unfold } from './headers/params';
-import { parseVia, type Via } from './headers/via';
+import { parseSimpleViaLine, parseVia, type Via } from './headers/via';
 import { parseUri, type SipUri } from './uri';
 
 /** Headers whose grammar is a comma-separated list (RFC 3261 §7.3.1, §20); only these are split by headers(). */
@@ -57,6 +57,8 @@ export abstract class SipMessageBase {
   /** @internal */ cCallId: string | undefined;
   /** @internal */ cCSeq: CSeq | undefined;
   /** @internal */ cTopVia: Via | undefined;
+  /** @internal cTopVia is the whole first Via line (one via-parm, fast path), so `via` can reuse it. */
+  cTopViaIsLine: boolean;
   /** @internal */ cFrom: NameAddr | undefined;
   /** @internal */ cTo: NameAddr | undefined;
   private cVia: Via[] | undefined;
@@ -75,6 +77,7 @@ export abstract class SipMessageBase {
     this.cCallId = undefined;
     this.cCSeq = undefined;
     this.cTopVia = undefined;
+    this.cTopViaIsLine = false;
     this.cFrom = undefined;
     this.cTo = undefined;
     this.cVia = undefined;
@@ -109,6 +112,12 @@ export abstract class SipMessageBase {
       this.keysResolved = true;
     }
     return this.keys;
+  }
+
+  /** @internal Where the value of raw entry i starts (just past its colon); -1 for an entry set by the application. */
+  private rawValueStart(i: number): number {
+    const p = this.pos[i] as number;
+    return p < 0 ? -1 : this.raw.indexOf(':', Math.floor(p / PACK)) + 1;
   }
 
   private indexOf(key: string): number {
@@ -177,7 +186,18 @@ export abstract class SipMessageBase {
   get via(): readonly Via[] {
     if (this.cVia === undefined) {
       const all: Via[] = [];
-      for (let i = 0; i < this.keys.length; i++) if (this.keys[i] === 'via') for (const v of parseVia(this.rawValue(i))) all.push(v);
+      for (let i = 0; i < this.keys.length; i++) {
+        if (this.keys[i] !== 'via') continue;
+        if (all.length === 0 && this.cTopViaIsLine && this.cTopVia !== undefined) {
+          all.push(this.cTopVia);
+          continue;
+        }
+        // A received line in the common one-via-parm shape takes the fast path (same result as parseVia).
+        const at = this.rawValueStart(i);
+        const simple = at >= 0 ? parseSimpleViaLine(this.raw, at) : undefined;
+        if (simple !== undefined) all.push(simple);
+        else for (const v of parseVia(this.rawValue(i))) all.push(v);
+      }
       if (all.length === 0) throw new SipParseError('missing Via header');
       this.cVia = all;
       this.cTopVia = all[0];
@@ -249,7 +269,7 @@ export abstract class SipMessageBase {
     switch (key) {
       case 'call-id': this.cCallId = undefined; break;
       case 'cseq': this.cCSeq = undefined; break;
-      case 'via': this.cVia = undefined; this.cTopVia = undefined; break;
+      case 'via': this.cVia = undefined; this.cTopVia = undefined; this.cTopViaIsLine = false; break;
       case 'from': this.cFrom = undefined; break;
       case 'to': this.cTo = undefined; break;
     }

@@ -242,7 +242,9 @@ function parseKeyFields(st: Scan, msg: SipMessageBase, pos: number[]): void {
   // RFC 3261 §8.1.1.5: the CSeq method MUST match the request method (RFC 4475 §3.2.2 mismatch01/02).
   if (st.isRequest && cseq.method !== st.method) fail(`CSeq method ${cseq.method} does not match request method ${st.method}`);
   msg.cCSeq = cseq;
-  msg.cTopVia = parseSimpleViaLine(raw, st.viaValue) ?? parseTopVia(headerValue(raw, pos, st.iVia));
+  const simpleVia = parseSimpleViaLine(raw, st.viaValue);
+  msg.cTopVia = simpleVia ?? parseTopVia(headerValue(raw, pos, st.iVia));
+  msg.cTopViaIsLine = simpleVia !== undefined;
   msg.cFrom = parseSimpleNameAddrLine(raw, st.fromValue) ?? parseNameAddr(headerValue(raw, pos, st.iFrom), 'From');
   msg.cTo = parseSimpleNameAddrLine(raw, st.toValue) ?? parseNameAddr(headerValue(raw, pos, st.iTo), 'To');
 }
