@@ -1,0 +1,71 @@
+// Schema of the conversation history (migration area 'history' of electron/core/storage/database.ts).
+// Tables are prefixed `history_` because every store shares the profile's one database file. Never edit a
+// released migration: add the next number (history-store.test.ts upgrades a version-1 database).
+import type { Migration } from '../storage/database';
+
+export const HISTORY_AREA = 'history';
+
+export const historyMigrations: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'conversations and messages',
+    up(db) {
+      db.exec(`
+        -- id is the peer's normalised address (shared/model/chat.ts). last_activity orders the list: the
+        -- newest message's time, or when the conversation was opened if it has none.
+        CREATE TABLE history_conversations (
+          id TEXT PRIMARY KEY NOT NULL,
+          display_name TEXT,
+          unread INTEGER NOT NULL DEFAULT 0 CHECK (unread >= 0),
+          last_activity INTEGER NOT NULL
+        );
+        -- seq is the rowid: the FTS content rowid, and the tie-break between messages with the same time
+        -- (AUTOINCREMENT: never reused, so it is the arrival order).
+        -- dedupe_key (incoming only): Call-ID + CSeq + From tag, so a MESSAGE retransmitted or re-sent
+        -- with the same identifiers (RFC 3261 §17.2.2, §8.2.2.2) is stored once; NULLs do not collide.
+        CREATE TABLE history_messages (
+          seq INTEGER PRIMARY KEY AUTOINCREMENT,
+          id TEXT NOT NULL UNIQUE,
+          conversation_id TEXT NOT NULL REFERENCES history_conversations (id) ON DELETE CASCADE,
+          direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),
+          text TEXT NOT NULL,
+          html TEXT,
+          at INTEGER NOT NULL,
+          state TEXT NOT NULL CHECK (state IN ('queued', 'sending', 'retrying', 'delivered', 'failed')),
+          failure TEXT,
+          detail TEXT,
+          dedupe_key TEXT UNIQUE
+        );
+        CREATE INDEX history_messages_by_conversation ON history_messages (conversation_id, at, seq);
+        -- Small partial index: after a restart the chat service asks for what still has to be sent.
+        CREATE INDEX history_messages_pending ON history_messages (seq)
+          WHERE direction = 'out' AND state IN ('queued', 'sending', 'retrying');
+      `);
+    },
+  },
+  {
+    version: 2,
+    description: 'full-text search over message text',
+    up(db) {
+      // External-content FTS5 table (the text is stored once, in history_messages), kept in sync by
+      // triggers; 'rebuild' indexes messages stored before this migration. unicode61 with
+      // remove_diacritics 2 lets "muller" find "Müller".
+      db.exec(`
+        CREATE VIRTUAL TABLE history_messages_fts USING fts5 (
+          text, content = 'history_messages', content_rowid = 'seq', tokenize = 'unicode61 remove_diacritics 2'
+        );
+        CREATE TRIGGER history_messages_fts_insert AFTER INSERT ON history_messages BEGIN
+          INSERT INTO history_messages_fts (rowid, text) VALUES (new.seq, new.text);
+        END;
+        CREATE TRIGGER history_messages_fts_delete AFTER DELETE ON history_messages BEGIN
+          INSERT INTO history_messages_fts (history_messages_fts, rowid, text) VALUES ('delete', old.seq, old.text);
+        END;
+        CREATE TRIGGER history_messages_fts_update AFTER UPDATE OF text ON history_messages BEGIN
+          INSERT INTO history_messages_fts (history_messages_fts, rowid, text) VALUES ('delete', old.seq, old.text);
+          INSERT INTO history_messages_fts (rowid, text) VALUES (new.seq, new.text);
+        END;
+        INSERT INTO history_messages_fts (history_messages_fts) VALUES ('rebuild');
+      `);
+    },
+  },
+];

@@ -1,0 +1,346 @@
+// Conversation history (IM issue item 5): conversations and their messages in the profile's SQLite
+// database (migration area 'history'), with full-text search. Synchronous (better-sqlite3): every call
+// has committed when it returns, so a message handed to the store survives a crash right after.
+//
+// Interface for the chat service (built in parallel; documented here as the contract between us):
+//   - Conversation ids are the peer's normalised address (shared/model/chat.ts); the store does not
+//     re-normalise, so always pass ids from one function (normalizeContactUri in ../contacts/contact-uri.ts).
+//     The conversation row is created by the first message or by openConversation().
+//   - Outgoing: appendOutgoing(msg) when the user sends (state 'queued'); updateState(id, state, failure?,
+//     detail?) on every transition — it returns the updated message for the `chat.state` event, or
+//     undefined when the message no longer exists (its conversation was deleted). An id that exists
+//     already is a HistoryError('duplicate-message').
+//   - Incoming: insertIncoming(msg, dedupeKey, {displayName?}) → false when a message with the same
+//     dedupe key (Call-ID + CSeq + From tag, see incomingDedupeKey) or id is already stored: show it once,
+//     do not notify again. A stored incoming message raises the conversation's unread count.
+//   - After a restart: pendingOutgoing() lists outgoing messages still queued/sending/retrying, oldest
+//     first, to send again (a message the user sent is never silently dropped).
+//   - chat.list → conversations(); chat.open → openConversation(id) + messages(id, {limit}) + markRead(id);
+//     chat.markRead → markRead(id); unreadTotal() for the tray badge.
+//   - Bulk inserts (imports, tests): wrap the loop in batch(() => …) — one transaction, one fsync.
+// Errors are HistoryError with a code; a failed call changes nothing.
+import { chatMessage } from '../../../shared/model/chat';
+import type { ChatMessage, ConversationSummary, DeliveryState, FailureReason } from '../../../shared/model/chat';
+import type { HistoryHit } from '../../../shared/ipc/contract';
+import { migrate } from '../storage/database';
+import type { SqliteDatabase } from '../storage/database';
+import { toFtsQuery } from './fts-query';
+import { exportFilename, formatJson, formatText } from './history-export';
+import type { ExportedFile, ExportFormat } from './history-export';
+import { HISTORY_AREA, historyMigrations } from './history-migrations';
+
+export type HistoryErrorCode = 'invalid-message' | 'duplicate-message' | 'unknown-conversation' | 'unknown-message';
+
+export class HistoryError extends Error {
+  override readonly name = 'HistoryError';
+  constructor(
+    readonly code: HistoryErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface HistoryStoreOptions {
+  /** Epoch ms; injected so tests control "now" (conversation opened, export date). */
+  readonly now?: () => number;
+}
+
+export interface MessagesQuery {
+  /** How many of the newest messages (default 100, at most 1000). */
+  readonly limit?: number;
+  /** Only messages older than this message (its id) or this time (epoch ms): the page before. */
+  readonly before?: string | number;
+}
+
+export interface SearchOptions {
+  readonly conversationId?: string;
+  /** Default 50, at most 500. */
+  readonly limit?: number;
+}
+
+/**
+ * The dedupe key of an incoming MESSAGE: a retransmission or a re-send carries the same Call-ID, CSeq and
+ * From tag (RFC 3261 §8.1.1.4, §8.1.1.5, §17.2.2), a new message differs in at least one of them.
+ */
+export function incomingDedupeKey(callId: string, cseq: number | string, fromTag: string | undefined): string {
+  return JSON.stringify([callId, String(cseq), fromTag ?? '']);
+}
+
+interface MessageRow {
+  id: string;
+  conversation_id: string;
+  direction: 'in' | 'out';
+  text: string;
+  html: string | null;
+  at: number;
+  state: DeliveryState;
+  failure: FailureReason | null;
+  detail: string | null;
+}
+
+interface ConversationRow {
+  id: string;
+  display_name: string | null;
+  unread: number;
+  last_text: string | null;
+  last_at: number | null;
+}
+
+const MESSAGE_COLUMNS = 'm.id, m.conversation_id, m.direction, m.text, m.html, m.at, m.state, m.failure, m.detail';
+/** lastText in the conversation list is a preview: the list never carries whole 64 kB messages. */
+const PREVIEW_CHARS = 200;
+const SUMMARY_SELECT = `SELECT c.id, c.display_name, c.unread, substr(m.text, 1, ${PREVIEW_CHARS}) AS last_text, m.at AS last_at
+  FROM history_conversations c
+  LEFT JOIN history_messages m ON m.seq = (SELECT seq FROM history_messages WHERE conversation_id = c.id ORDER BY at DESC, seq DESC LIMIT 1)`;
+
+const stateChange = chatMessage.pick({ state: true, failure: true, detail: true });
+
+function toMessage(row: MessageRow): ChatMessage {
+  return {
+    id: row.id,
+    conversationId: row.conversation_id,
+    direction: row.direction,
+    text: row.text,
+    ...(row.html !== null ? { html: row.html } : {}),
+    at: row.at,
+    state: row.state,
+    ...(row.failure !== null ? { failure: row.failure } : {}),
+    ...(row.detail !== null ? { detail: row.detail } : {}),
+  };
+}
+
+function toSummary(row: ConversationRow): ConversationSummary {
+  return {
+    id: row.id,
+    peer: row.id,
+    ...(row.display_name !== null ? { displayName: row.display_name } : {}),
+    ...(row.last_at !== null ? { lastMessageAt: row.last_at } : {}),
+    ...(row.last_text !== null ? { lastText: row.last_text } : {}),
+    unread: row.unread,
+  };
+}
+
+function clamp(value: number | undefined, fallback: number, max: number): number {
+  if (value === undefined || !Number.isFinite(value)) return fallback;
+  return Math.max(1, Math.min(max, Math.trunc(value)));
+}
+
+function checkId(id: unknown, what: string): string {
+  if (typeof id !== 'string' || id.length === 0 || id.length > 1024) throw new HistoryError('invalid-message', `${what} must be a non-empty string of at most 1024 characters`);
+  return id;
+}
+
+function checkMessage(msg: ChatMessage, direction: 'in' | 'out'): ChatMessage {
+  const parsed = chatMessage.safeParse(msg);
+  if (!parsed.success) throw new HistoryError('invalid-message', `not a valid message: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const m = parsed.data;
+  checkId(m.id, 'message id');
+  checkId(m.conversationId, 'conversation id');
+  if (m.direction !== direction) throw new HistoryError('invalid-message', `expected an ${direction === 'in' ? 'incoming' : 'outgoing'} message, got direction "${m.direction}"`);
+  if (!Number.isFinite(m.at)) throw new HistoryError('invalid-message', 'message time must be a finite number (epoch ms)');
+  return m;
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+export class HistoryStore {
+  readonly #db: SqliteDatabase;
+  readonly #now: () => number;
+  readonly #sql;
+  readonly #appendOutgoing: (m: ChatMessage) => void;
+  readonly #insertIncoming: (m: ChatMessage, key: string, displayName: string | null) => boolean;
+  readonly #deleteConversation: (id: string) => boolean;
+
+  constructor(db: SqliteDatabase, options: HistoryStoreOptions = {}) {
+    this.#db = db;
+    this.#now = options.now ?? Date.now;
+    migrate(db, HISTORY_AREA, historyMigrations);
+    // Every statement is prepared here, once: the hot paths (insert, update) only bind and step.
+    const p = (sql: string) => db.prepare(sql);
+    const sql = {
+      upsertConversation: p(`INSERT INTO history_conversations (id, display_name, unread, last_activity) VALUES (?, ?, 0, ?)
+        ON CONFLICT (id) DO UPDATE SET last_activity = MAX(last_activity, excluded.last_activity),
+          display_name = COALESCE(excluded.display_name, display_name)`),
+      insertConversationIfMissing: p('INSERT INTO history_conversations (id, display_name, unread, last_activity) VALUES (?, ?, 0, ?) ON CONFLICT (id) DO NOTHING'),
+      bumpIncoming: p(`UPDATE history_conversations SET unread = unread + 1, last_activity = MAX(last_activity, ?),
+        display_name = COALESCE(?, display_name) WHERE id = ?`),
+      insertMessage: p(`INSERT INTO history_messages (id, conversation_id, direction, text, html, at, state, failure, detail, dedupe_key)
+        VALUES (@id, @conversationId, @direction, @text, @html, @at, @state, @failure, @detail, @dedupeKey) ON CONFLICT DO NOTHING`),
+      updateState: p('UPDATE history_messages SET state = ?, failure = ?, detail = ? WHERE id = ?'),
+      message: p(`SELECT ${MESSAGE_COLUMNS} FROM history_messages m WHERE m.id = ?`),
+      messagePosition: p('SELECT at, seq FROM history_messages WHERE id = ? AND conversation_id = ?'),
+      newest: p(`SELECT ${MESSAGE_COLUMNS} FROM history_messages m WHERE m.conversation_id = ? ORDER BY m.at DESC, m.seq DESC LIMIT ?`),
+      newestBeforeTime: p(`SELECT ${MESSAGE_COLUMNS} FROM history_messages m WHERE m.conversation_id = ? AND m.at < ? ORDER BY m.at DESC, m.seq DESC LIMIT ?`),
+      newestBeforeMessage: p(`SELECT ${MESSAGE_COLUMNS} FROM history_messages m WHERE m.conversation_id = @conversation
+        AND (m.at < @at OR (m.at = @at AND m.seq < @seq)) ORDER BY m.at DESC, m.seq DESC LIMIT @limit`),
+      allMessages: p(`SELECT ${MESSAGE_COLUMNS} FROM history_messages m WHERE m.conversation_id = ? ORDER BY m.at, m.seq`),
+      conversations: p(`${SUMMARY_SELECT} ORDER BY c.last_activity DESC, c.id`),
+      conversation: p(`${SUMMARY_SELECT} WHERE c.id = ?`),
+      markRead: p('UPDATE history_conversations SET unread = 0 WHERE id = ? AND unread > 0'),
+      setDisplayName: p('UPDATE history_conversations SET display_name = ? WHERE id = ?'),
+      unreadTotal: p('SELECT COALESCE(SUM(unread), 0) AS n FROM history_conversations'),
+      pending: p(`SELECT ${MESSAGE_COLUMNS} FROM history_messages m
+        WHERE m.direction = 'out' AND m.state IN ('queued', 'sending', 'retrying') ORDER BY m.seq`),
+      search: p(`SELECT ${MESSAGE_COLUMNS}, snippet(history_messages_fts, 0, '«', '»', '…', 16) AS snippet
+        FROM history_messages_fts JOIN history_messages m ON m.seq = history_messages_fts.rowid
+        WHERE history_messages_fts MATCH @query AND (@conversation IS NULL OR m.conversation_id = @conversation)
+        ORDER BY m.at DESC, m.seq DESC LIMIT @limit`),
+      deleteMessages: p('DELETE FROM history_messages WHERE conversation_id = ?'),
+      deleteConversation: p('DELETE FROM history_conversations WHERE id = ?'),
+    };
+    this.#sql = sql;
+    const row = (m: ChatMessage, dedupeKey: string | null) => ({
+      id: m.id,
+      conversationId: m.conversationId,
+      direction: m.direction,
+      text: m.text,
+      html: m.html ?? null,
+      at: m.at,
+      state: m.state,
+      failure: m.failure ?? null,
+      detail: m.detail ?? null,
+      dedupeKey,
+    });
+    this.#appendOutgoing = db.transaction((m: ChatMessage) => {
+      sql.upsertConversation.run(m.conversationId, null, m.at);
+      if (sql.insertMessage.run(row(m, null)).changes === 0) {
+        throw new HistoryError('duplicate-message', `a message with id ${JSON.stringify(m.id)} is already stored`);
+      }
+    });
+    this.#insertIncoming = db.transaction((m: ChatMessage, key: string, displayName: string | null) => {
+      const created = sql.insertConversationIfMissing.run(m.conversationId, displayName, m.at).changes > 0;
+      if (sql.insertMessage.run(row(m, key)).changes === 0) {
+        // A duplicate: the conversation row we may just have created stays out of the list.
+        if (created) sql.deleteConversation.run(m.conversationId);
+        return false;
+      }
+      sql.bumpIncoming.run(m.at, displayName, m.conversationId);
+      return true;
+    });
+    this.#deleteConversation = db.transaction((id: string) => {
+      sql.deleteMessages.run(id);
+      return sql.deleteConversation.run(id).changes > 0;
+    });
+  }
+
+  /** Stores a message the user sent (normally state 'queued'); creates the conversation if needed. */
+  appendOutgoing(msg: ChatMessage): void {
+    const m = checkMessage(msg, 'out');
+    try {
+      this.#appendOutgoing(m);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new HistoryError('duplicate-message', `a message with id ${JSON.stringify(m.id)} is already stored`);
+      throw error;
+    }
+  }
+
+  /**
+   * Stores a received message unless it is a duplicate (same dedupe key or same id): true when stored
+   * (show and notify), false for a duplicate (already shown once).
+   */
+  insertIncoming(msg: ChatMessage, dedupeKey: string, options: { displayName?: string } = {}): boolean {
+    const m = checkMessage(msg, 'in');
+    checkId(dedupeKey, 'dedupe key');
+    return this.#insertIncoming(m, dedupeKey, options.displayName?.trim() || null);
+  }
+
+  /** Records a delivery state change; returns the updated message, or undefined if it is not stored. */
+  updateState(messageId: string, state: DeliveryState, failure?: FailureReason, detail?: string): ChatMessage | undefined {
+    const parsed = stateChange.safeParse({ state, failure, detail });
+    if (!parsed.success) throw new HistoryError('invalid-message', `not a valid state change: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    if (this.#sql.updateState.run(state, failure ?? null, detail ?? null, messageId).changes === 0) return undefined;
+    return this.get(messageId);
+  }
+
+  get(messageId: string): ChatMessage | undefined {
+    const row = this.#sql.message.get(messageId) as MessageRow | undefined;
+    return row && toMessage(row);
+  }
+
+  /** The newest `limit` messages (optionally before a message or a time), returned oldest first. */
+  messages(conversationId: string, query: MessagesQuery = {}): ChatMessage[] {
+    const limit = clamp(query.limit, 100, 1000);
+    let rows: MessageRow[];
+    if (query.before === undefined) {
+      rows = this.#sql.newest.all(conversationId, limit) as MessageRow[];
+    } else if (typeof query.before === 'number') {
+      rows = this.#sql.newestBeforeTime.all(conversationId, query.before, limit) as MessageRow[];
+    } else {
+      const position = this.#sql.messagePosition.get(query.before, conversationId) as { at: number; seq: number } | undefined;
+      if (!position) throw new HistoryError('unknown-message', `no message ${JSON.stringify(query.before)} in this conversation`);
+      rows = this.#sql.newestBeforeMessage.all({ conversation: conversationId, at: position.at, seq: position.seq, limit }) as MessageRow[];
+    }
+    return rows.reverse().map(toMessage);
+  }
+
+  /** Opens (creating if needed) a conversation, e.g. when the user starts a chat; a display name given wins. */
+  openConversation(conversationId: string, options: { displayName?: string } = {}): ConversationSummary {
+    checkId(conversationId, 'conversation id');
+    this.#sql.upsertConversation.run(conversationId, options.displayName?.trim() || null, this.#now());
+    return this.conversation(conversationId)!;
+  }
+
+  setDisplayName(conversationId: string, displayName: string | undefined): boolean {
+    return this.#sql.setDisplayName.run(displayName?.trim() || null, conversationId).changes > 0;
+  }
+
+  conversation(conversationId: string): ConversationSummary | undefined {
+    const row = this.#sql.conversation.get(conversationId) as ConversationRow | undefined;
+    return row && toSummary(row);
+  }
+
+  /** Every conversation, most recent activity first, with unread counts and a preview of the last message. */
+  conversations(): ConversationSummary[] {
+    return (this.#sql.conversations.all() as ConversationRow[]).map(toSummary);
+  }
+
+  /** Sets the unread count to 0; false when it already was (or the conversation does not exist). */
+  markRead(conversationId: string): boolean {
+    return this.#sql.markRead.run(conversationId).changes > 0;
+  }
+
+  unreadTotal(): number {
+    return (this.#sql.unreadTotal.get() as { n: number }).n;
+  }
+
+  /** Outgoing messages still queued, sending or retrying, oldest first: to send again after a restart. */
+  pendingOutgoing(): ChatMessage[] {
+    return (this.#sql.pending.all() as MessageRow[]).map(toMessage);
+  }
+
+  /**
+   * Full-text search over message text: every word must occur, the last one as a prefix (fts-query.ts);
+   * newest first. Any input is safe: it is never interpreted as FTS5 syntax.
+   */
+  search(query: string, options: SearchOptions = {}): HistoryHit[] {
+    const match = toFtsQuery(query);
+    if (match === undefined) return [];
+    const rows = this.#sql.search.all({ query: match, conversation: options.conversationId ?? null, limit: clamp(options.limit, 50, 500) }) as (MessageRow & { snippet: string })[];
+    return rows.map((r) => ({ message: toMessage(r), snippet: r.snippet }));
+  }
+
+  /** Deletes a conversation and all its messages (and their search index entries); false if unknown. */
+  deleteConversation(conversationId: string): boolean {
+    return this.#deleteConversation(conversationId);
+  }
+
+  /** The conversation as a file to save (history-export.ts describes both formats). */
+  export(conversationId: string, format: ExportFormat): ExportedFile {
+    const conversation = this.conversation(conversationId);
+    if (!conversation) throw new HistoryError('unknown-conversation', `there is no conversation with ${conversationId.replace(/^sips?:/i, '')}`);
+    const messages = (this.#sql.allMessages.all(conversationId) as MessageRow[]).map(toMessage);
+    const now = this.#now();
+    return {
+      filename: exportFilename(conversation, format, now),
+      content: format === 'json' ? formatJson(conversation, messages, now) : formatText(conversation, messages),
+    };
+  }
+
+  /** Runs `fn` in one transaction (nested calls become savepoints): for inserting many messages at once. */
+  batch<T>(fn: () => T): T {
+    return this.#db.transaction(fn)();
+  }
+}
