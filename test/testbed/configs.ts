@@ -2,7 +2,7 @@
 // private resolv.conf that Kamailio sees through its bind mount.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CERT, DNS_ADDRESS, DOMAINS, DOMAIN_LAYOUT, SIP_PORT, TESTBED_SRC, TLS_PORT } from './layout';
+import { CERT, DNS_ADDRESS, DOMAINS, DOMAIN_LAYOUT, LCS, LCS_SPARE_ADDRESS, SIP_PORT, TESTBED_SRC, TLS_PORT } from './layout';
 import type { DomainName, RunPaths, ServerCertChoice } from './layout';
 
 const DBTEXT_SCHEMAS = '/usr/share/kamailio/dbtext/kamailio';
@@ -121,6 +121,15 @@ function dnsmasqConfig(): string {
       `naptr-record=${d},20,10,"S","SIP+D2T","",_sip._tcp.${d}`,
     );
   }
+  // The emulated LCS domain publishes only what an LCS 2005 SP1 Access Proxy needs for enhanced federation: the
+  // `_sipfederationtls._tcp` SRV record pointing at its edge FQDN (protocol.md §2.2 items 9–10). No `_sips._tcp`:
+  // a peer that finds it must have used the federation record. wrong.lcs.test is the throw-away edge of the tests.
+  lines.push(
+    `host-record=${LCS.domain},${LCS.address}`,
+    `host-record=${LCS.edgeFqdn},${LCS.address}`,
+    `host-record=wrong.${LCS.domain},${LCS_SPARE_ADDRESS}`,
+    `srv-host=_sipfederationtls._tcp.${LCS.domain},${LCS.edgeFqdn},${LCS.port},0,10`,
+  );
   return `${lines.join('\n')}\n`;
 }
 

@@ -10,13 +10,15 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { kamcmd } from './kamcmd';
-import { CERT, DEFAULT_RUN_DIR, DNS_ADDRESS, DNS_PORT, DOMAIN_LAYOUT, SIP_PORT, TESTBED_SRC, TLS_PORT, runPaths } from './layout';
+import { CERT, DEFAULT_RUN_DIR, DNS_ADDRESS, DNS_PORT, DOMAIN_LAYOUT, LCS, SIP_PORT, TESTBED_SRC, TLS_PORT, runPaths } from './layout';
+import { LcsControl } from './lcs/control-client';
 import type { DomainName, RunPaths } from './layout';
 import { isDomainRunning, isRunning, start, startDomain, stopDomain, TestbedError } from './testbed';
 import { createUser, deleteUser } from './users';
 import type { CreateUserOptions, TestUser } from './users';
 
 export type { TestUser, DomainName };
+export type { LcsControl };
 
 export interface DomainInfo {
   readonly domain: DomainName;
@@ -52,6 +54,12 @@ export interface TestbedPki {
   expired(d: DomainName): CertPair;
   /** Same names, testbed CA, EKU serverAuth only (refused when presented as a TLS client). */
   serverAuthOnly(d: DomainName): CertPair;
+  /** The LCS edge's certificate: CN/SAN sip.lcs.test (the SRV target), testbed CA. */
+  readonly lcsEdge: CertPair;
+  /** Testbed CA, CN/SAN wrong.lcs.test. */
+  readonly lcsWrongName: CertPair;
+  /** Testbed CA, CN/SAN wrong.alpha.test. */
+  readonly alphaWrongName: CertPair;
 }
 
 export interface CreateUserFor extends CreateUserOptions {
@@ -66,6 +74,8 @@ export interface Testbed {
   readonly pki: TestbedPki;
   readonly alpha: DomainInfo;
   readonly beta: DomainInfo;
+  /** The emulated LCS 2005 SP1 domain lcs.test: its users, switches and citizenship counters (lcs/README.md). */
+  readonly lcs: LcsControl;
   domain(d: DomainName): DomainInfo;
   /** A fresh user with a random name and password, usable for digest auth at once. */
   createUser(d: DomainName, opts?: CreateUserFor): Promise<TestUser>;
@@ -111,9 +121,13 @@ function makeTestbed(runDir: string): Testbed {
       rogue: (d) => pair(CERT.rogue(d)),
       expired: (d) => pair(CERT.expired(d)),
       serverAuthOnly: (d) => pair(CERT.serverAuthOnly(d)),
+      lcsEdge: pair(CERT.lcsEdge),
+      lcsWrongName: pair(CERT.lcsWrongName),
+      alphaWrongName: pair(CERT.alphaWrongName),
     },
     alpha: domainInfo(paths, 'alpha.test'),
     beta: domainInfo(paths, 'beta.test'),
+    lcs: new LcsControl({ domain: LCS.domain, address: LCS.address, edgeFqdn: LCS.edgeFqdn, port: LCS.port, logFile: paths.lcsLog, controlSocket: paths.lcsControl }),
     domain: (d) => domainInfo(paths, d),
     async createUser(d, opts = {}) {
       const u = await createUser(runDir, d, opts);

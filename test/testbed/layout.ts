@@ -30,6 +30,15 @@ export const DOMAIN_LAYOUT: Record<DomainName, DomainLayout> = {
   'beta.test': { domain: 'beta.test', name: 'beta', address: '127.0.0.3' },
 };
 
+/**
+ * The emulated LCS 2005 SP1 domain (test/testbed/lcs/README.md): a Node process, not Kamailio, so it is not one of
+ * DOMAINS. Its edge lives on its own address and is found only through `_sipfederationtls._tcp.lcs.test`
+ * (protocol.md §2.2 item 9); its certificate names the edge FQDN, not the domain (§2.1 item 5).
+ */
+export const LCS = { domain: 'lcs.test', name: 'lcs', address: '127.0.0.6', edgeFqdn: 'sip.lcs.test', port: TLS_PORT } as const;
+/** A second address for throw-away LCS-like edges started by tests (e.g. one presenting a wrong-name certificate). */
+export const LCS_SPARE_ADDRESS = '127.0.0.7';
+
 /** Which certificate a domain's main TLS listener presents (start --alpha-client-cert). */
 export type ServerCertChoice = 'valid' | 'rogue' | 'expired';
 
@@ -58,6 +67,10 @@ export function runPaths(runDir: string) {
     userDb: (d: DomainName) => join(domainDir(d), 'userdb'),
     userTable: (d: DomainName) => join(domainDir(d), 'userdb', 'htable'),
     sipdump: (d: DomainName) => join(domainDir(d), 'sipdump'),
+    lcsDir: join(runDir, LCS.name),
+    lcsLog: join(runDir, LCS.name, 'lcs.log'),
+    /** The LCS process's control channel (HTTP/JSON over a Unix socket, test/testbed/lcs/control-client.ts). */
+    lcsControl: join(runDir, LCS.name, 'control.sock'),
   };
 }
 export type RunPaths = ReturnType<typeof runPaths>;
@@ -73,4 +86,10 @@ export const CERT = {
   expired: (d: DomainName) => `expired-${d}`,
   /** Valid CA, correct names, EKU serverAuth only: unusable as a TLS client certificate. */
   serverAuthOnly: (d: DomainName) => `serverauth-only-${d}`,
+  /** The LCS edge: CN and SAN dNSName = sip.lcs.test (the SRV target, not the domain), EKU serverAuth+clientAuth. */
+  lcsEdge: 'lcs-edge',
+  /** Testbed CA, CN/SAN wrong.lcs.test: an edge that claims lcs.test under a name its SRV record does not give. */
+  lcsWrongName: 'lcs-wrong-name',
+  /** Testbed CA, CN/SAN wrong.alpha.test: presented to the LCS edge as alpha.test, must be refused. */
+  alphaWrongName: 'alpha-wrong-name',
 } as const;

@@ -9,7 +9,7 @@ import {
   createLeafCertificate,
 } from '../../electron/sip/tls/certificates';
 import type { CreatedCertificate, CertificateOptions } from '../../electron/sip/tls/certificates';
-import { CERT, DOMAINS, DOMAIN_LAYOUT } from './layout';
+import { CERT, DOMAINS, DOMAIN_LAYOUT, LCS } from './layout';
 import type { DomainName, RunPaths } from './layout';
 
 const ORG = 'Parley SIP testbed';
@@ -60,4 +60,26 @@ export async function ensurePki(paths: RunPaths): Promise<boolean> {
   rmSync(paths.pki, { recursive: true, force: true });
   renameSync(tmp, paths.pki);
   return true;
+}
+
+/**
+ * The emulated LCS domain's certificates (test/testbed/lcs/README.md), added to an existing PKI when missing and
+ * issued by its CA, so a run directory made before lcs.test existed keeps the CA everyone already trusts.
+ * Returns the names made.
+ */
+export async function ensureLcsPki(paths: RunPaths): Promise<string[]> {
+  const wanted: Array<[string, CertificateOptions]> = [
+    // protocol.md §2.1 items 4–5: the edge FQDN in Subject CN *and* SAN dNSName; EKU serverAuth + clientAuth.
+    [CERT.lcsEdge, { subject: { commonName: LCS.edgeFqdn, organization: 'LCS 2005 SP1 (emulated)' }, dns: [LCS.edgeFqdn], ip: [LCS.address], extendedKeyUsage: ['serverAuth', 'clientAuth'] }],
+    [CERT.lcsWrongName, { subject: { commonName: 'wrong.lcs.test', organization: 'LCS 2005 SP1 (emulated)' }, dns: ['wrong.lcs.test'], extendedKeyUsage: ['serverAuth', 'clientAuth'] }],
+    [CERT.alphaWrongName, { subject: { commonName: 'wrong.alpha.test', organization: ORG }, dns: ['wrong.alpha.test'], extendedKeyUsage: ['serverAuth', 'clientAuth'] }],
+  ];
+  const missing = wanted.filter(([name]) => !existsSync(join(paths.pki, `${name}.crt`)) || !existsSync(join(paths.pki, `${name}.key`)));
+  if (missing.length === 0) return [];
+  const ca: CreatedCertificate = {
+    certificatePem: readFileSync(join(paths.pki, `${CERT.ca}.crt`), 'utf8'),
+    privateKeyPem: readFileSync(join(paths.pki, `${CERT.ca}.key`), 'utf8'),
+  };
+  await Promise.all(missing.map(async ([name, opts]) => save(paths.pki, name, await createLeafCertificate(opts, ca))));
+  return missing.map(([name]) => name);
 }

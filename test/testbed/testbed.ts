@@ -5,9 +5,10 @@ import { Resolver } from 'node:dns/promises';
 import { writeDnsConfig, writeDomainConfig } from './configs';
 import type { DomainOptions } from './configs';
 import { kamcmd } from './kamcmd';
-import { CERT, DNS_ADDRESS, DNS_PORT, DOMAINS, DOMAIN_LAYOUT, SIP_PORT, TLS_PORT, runPaths } from './layout';
+import { CERT, DNS_ADDRESS, DNS_PORT, DOMAINS, DOMAIN_LAYOUT, LCS, SIP_PORT, TLS_PORT, runPaths } from './layout';
+import { LCS_PROC, ensureBundle, pingLcs, startLcs } from './lcs/process';
 import type { DomainName, RunPaths, ServerCertChoice } from './layout';
-import { ensurePki } from './pki';
+import { ensureLcsPki, ensurePki } from './pki';
 import { commandOf, isAlive, readPid, startProcess, stopProcess } from './processes';
 
 export class TestbedError extends Error {
@@ -37,8 +38,10 @@ export interface StartResult {
 
 const KAMAILIO_COMMS = ['kamailio', 'sh', 'unshare'];
 const DNSMASQ_COMMS = ['dnsmasq'];
+/** The emulated LCS domain runs in plain node (test/testbed/lcs/process.ts). */
+const LCS_COMMS = ['node'];
 /** Process names a pid file in <run>/pids may point at (testbed servers and peers started by the harness). */
-const KNOWN_COMMS = [...KAMAILIO_COMMS, ...DNSMASQ_COMMS, 'baresip', 'sipp'];
+const KNOWN_COMMS = [...KAMAILIO_COMMS, ...DNSMASQ_COMMS, ...LCS_COMMS, 'baresip', 'sipp'];
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const procName = (d: DomainName) => `kamailio-${DOMAIN_LAYOUT[d].name}`;
@@ -51,6 +54,8 @@ export function testbedEnv(paths: RunPaths): Record<string, string> {
     PARLEY_TESTBED_CA: paths.cert(CERT.ca),
     PARLEY_TESTBED_ROGUE_CA: paths.cert(CERT.rogueCa),
     PARLEY_TESTBED_DOMAINS: DOMAINS.map((d) => `${d}=${DOMAIN_LAYOUT[d].address}`).join(','),
+    PARLEY_TESTBED_LCS: `${LCS.domain}=${LCS.address}`,
+    PARLEY_TESTBED_LCS_CONTROL: paths.lcsControl,
   };
 }
 
@@ -70,6 +75,10 @@ function running(paths: RunPaths, proc: string, comms: readonly string[]): numbe
 
 export function isDomainRunning(paths: RunPaths, d: DomainName): boolean {
   return running(paths, procName(d), KAMAILIO_COMMS) !== undefined;
+}
+
+export function isLcsRunning(paths: RunPaths): boolean {
+  return running(paths, LCS_PROC, LCS_COMMS) !== undefined;
 }
 
 export function isRunning(paths: RunPaths): boolean {
@@ -137,6 +146,24 @@ async function waitKamailio(paths: RunPaths, d: DomainName, deadline: number) {
   }
 }
 
+async function waitLcs(paths: RunPaths, deadline: number) {
+  for (;;) {
+    const pid = readPid(paths.pidFile(LCS_PROC));
+    if (pid === undefined || !isAlive(pid)) throw new TestbedError(`the LCS emulation exited during start. Log ${paths.lcsLog}:\n${logTail(paths.lcsLog)}`);
+    if (await pingLcs(paths, 300)) return;
+    if (Date.now() > deadline) throw new TestbedError(`the LCS emulation did not answer on ${paths.lcsControl}. Log:\n${logTail(paths.lcsLog)}`);
+    await sleep(20);
+  }
+}
+
+/** Starts the emulated lcs.test alone (a testbed started before it existed, or after it died). */
+async function startLcsOnly(paths: RunPaths) {
+  await ensureLcsPki(paths);
+  await ensureBundle(paths);
+  startLcs(paths);
+  await waitLcs(paths, Date.now() + 10_000);
+}
+
 async function waitDns(paths: RunPaths, deadline: number) {
   const r = new Resolver({ timeout: 200, tries: 1 });
   r.setServers([`${DNS_ADDRESS}:${DNS_PORT}`]);
@@ -172,12 +199,14 @@ export async function start(opts: StartOptions): Promise<StartResult> {
     if (DOMAINS.some((d) => current.serverCert[d] !== wanted[d])) {
       throw new TestbedError(`The testbed in ${paths.runDir} is running with other options; run \`npm run testbed -- stop\` first.`);
     }
+    if (!isLcsRunning(paths)) await startLcsOnly(paths);
     return { state: current, env: testbedEnv(paths), alreadyRunning: true, pkiGenerated: false, elapsedMs: Date.now() - t0 };
   }
   // Leftovers of a crashed run: stop whatever its pid files still name, then start clean.
   await stopAll(paths);
   mkdirSync(paths.pids, { recursive: true });
-  const pkiGenerated = await ensurePki(paths);
+  // The LCS bundle is built while the PKI is checked (both are no-ops when up to date).
+  const [pkiGenerated] = await Promise.all([ensurePki(paths).then(async (made) => (await ensureLcsPki(paths), made)), ensureBundle(paths)]);
   const state: TestbedState = { runDir: paths.runDir, startedAt: new Date().toISOString(), serverCert: wanted };
   writeDnsConfig(paths);
   for (const d of DOMAINS) {
@@ -189,8 +218,10 @@ export async function start(opts: StartOptions): Promise<StartResult> {
   try {
     startDnsmasq(paths);
     for (const d of DOMAINS) startKamailio(paths, d);
+    rmSync(paths.lcsLog, { force: true });
+    startLcs(paths);
     const deadline = Date.now() + 10_000;
-    await Promise.all([waitDns(paths, deadline), ...DOMAINS.map((d) => waitKamailio(paths, d, deadline))]);
+    await Promise.all([waitDns(paths, deadline), waitLcs(paths, deadline), ...DOMAINS.map((d) => waitKamailio(paths, d, deadline))]);
   } catch (err) {
     await stopAll(paths);
     throw err;
@@ -259,6 +290,9 @@ export async function status(runDir: string): Promise<{ running: boolean; proces
       } catch (err) {
         detail = `ctl not answering (${(err as Error).message})`;
       }
+    }
+    if (alive && name === LCS_PROC) {
+      detail = (await pingLcs(paths, 1000)) ? `LCS 2005 SP1 emulation: ${LCS.domain}, edge ${LCS.edgeFqdn} ${LCS.address}:${LCS.port} tls` : 'control channel not answering';
     }
     processes.push({ name, pid, alive, ...(detail ? { detail } : {}) });
   }
