@@ -183,11 +183,11 @@ function scanHeaders(st: Scan, keys: Array<string | undefined>, pos: number[]): 
   const raw = st.raw, headersEnd = st.headersEnd;
   let p = st.slEnd + 2;
   while (p < headersEnd) {
-    let eol = raw.indexOf('\r\n', p);
+    let eol = crlfFrom(raw, p);
     // Folded continuation lines start with SP or HTAB (RFC 3261 §7.3.1).
     let c = raw.charCodeAt(eol + 2);
     while ((c === 32 || c === 9) && eol + 2 < headersEnd) {
-      eol = raw.indexOf('\r\n', eol + 2);
+      eol = crlfFrom(raw, eol + 2);
       c = raw.charCodeAt(eol + 2);
     }
     const colon = raw.indexOf(':', p);
@@ -202,6 +202,16 @@ function scanHeaders(st: Scan, keys: Array<string | undefined>, pos: number[]): 
     if (key !== undefined) noteKeyHeader(st, key, idx, colon + 1, eol);
     p = eol + 2;
   }
+}
+
+/**
+ * Index of the first CRLF at or after `from`, or -1; same as indexOf('\r\n', from), but a one-character
+ * indexOf is V8's fast path (a lone LF inside a line is content, so it is skipped).
+ */
+function crlfFrom(raw: string, from: number): number {
+  let lf = raw.indexOf('\n', from + 1);
+  while (lf >= 0 && raw.charCodeAt(lf - 1) !== 13) lf = raw.indexOf('\n', lf + 1);
+  return lf < 0 ? -1 : lf - 1;
 }
 
 function noteKeyHeader(st: Scan, key: string, idx: number, valueStart: number, valueEnd: number): void {
