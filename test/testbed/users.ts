@@ -56,7 +56,8 @@ export async function createUser(runDir: string, domain: DomainName, opts: Creat
   const paths = runPaths(runDir);
   const user = opts.name ?? `${opts.prefix ?? 'u'}${randomBytes(4).toString('hex')}`;
   // Values are db_text fields (':' separates them) and digest parameters: keep to a safe alphabet.
-  const password = opts.password ?? randomBytes(12).toString('base64url');
+  // Never a leading '-': kamcmd would read the password as an option ("Unknown option `-6'").
+  const password = opts.password ?? `p${randomBytes(12).toString('base64url')}`;
   if (!USER_RE.test(user)) throw new Error(`invalid user name ${user}`);
   if (!/^[A-Za-z0-9._~-]+$/.test(password)) throw new Error('password must match [A-Za-z0-9._~-]+');
   const table = paths.userTable(domain);
