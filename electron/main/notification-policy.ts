@@ -25,20 +25,20 @@ export interface NotificationContext {
 }
 
 export type NotificationDecision =
-  | { readonly show: false; readonly reason: 'unsupported' | 'dnd' | 'focused' }
+  | { readonly show: false; readonly reason: 'unsupported' | 'do-not-disturb' | 'focused' }
   | { readonly show: true; readonly title: string; readonly body: string; readonly silent: boolean; readonly conversationId: string };
 
 export function decideNotification(message: IncomingMessageNotice, context: NotificationContext): NotificationDecision {
   if (!context.supported) return { show: false, reason: 'unsupported' };
   if (context.focusedConversationId === message.conversationId) return { show: false, reason: 'focused' };
   const breaksThrough = context.breakThrough?.has(message.senderAddress.toLowerCase()) ?? false;
-  if (context.presence === 'dnd' && !breaksThrough) return { show: false, reason: 'dnd' };
+  if (context.presence === 'do-not-disturb' && !breaksThrough) return { show: false, reason: 'do-not-disturb' };
   const text = message.format === 'html' ? htmlToText(message.text) : message.text;
   return {
     show: true,
     title: truncate(plainLine(message.senderName) || plainLine(message.senderAddress), TITLE_MAX_CHARS),
     body: truncate(plainLine(text), PREVIEW_MAX_CHARS),
-    silent: context.presence === 'dnd' || context.presence === 'busy',
+    silent: context.presence === 'do-not-disturb' || context.presence === 'busy',
     conversationId: message.conversationId,
   };
 }

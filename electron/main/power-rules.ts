@@ -10,8 +10,8 @@
 //   If the user picks a status meanwhile, that choice wins and the automatic Away is forgotten;
 // - Linux sends no lock-screen event, so the idle poll (getSystemIdleState(threshold)) reporting 'locked'
 //   counts as a lock there (and anywhere else it shows up);
-// - automatic Away never replaces Do-not-disturb (stronger than Away) nor Appear-offline (it would
-//   reveal that the user is there).
+// - automatic Away never replaces Do-not-disturb (stronger than Away), Appear-offline (it would
+//   reveal that the user is there) or In a call.
 import type { OwnPresence, PublishedPresence } from '../core/platform/desktop-facilities';
 
 export type IdleState = 'active' | 'idle' | 'locked' | 'unknown';
@@ -34,7 +34,8 @@ export type PowerAction =
 
 type AwayCause = 'lock-event' | 'lock-poll' | 'idle';
 
-const AUTO_AWAY_FROM: ReadonlySet<OwnPresence> = new Set(['available', 'busy', 'brb']);
+// In a call is left alone too: a call goes on while keyboard and mouse are idle.
+const AUTO_AWAY_FROM: ReadonlySet<OwnPresence> = new Set(['available', 'busy', 'be-right-back', 'out-to-lunch']);
 
 export const DEFAULT_IDLE_MINUTES = 10;
 /** How often to poll the idle state: well below any sensible idle threshold, cheap (one syscall). */

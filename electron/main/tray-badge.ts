@@ -24,8 +24,10 @@ export interface TrayAppearance {
 export const PRESENCE_LABELS: Readonly<Record<PublishedPresence, string>> = {
   available: 'Available',
   busy: 'Busy',
-  dnd: 'Do not disturb',
-  brb: 'Be right back',
+  'do-not-disturb': 'Do not disturb',
+  'be-right-back': 'Be right back',
+  'out-to-lunch': 'Out to lunch',
+  'in-a-call': 'In a call',
   away: 'Away',
   'appear-offline': 'Appear offline',
   offline: 'Offline',

@@ -4,7 +4,7 @@ import type { MenuItemConstructorOptions } from 'electron';
 import type { OwnPresence, PublishedPresence } from '../core/platform/desktop-facilities';
 import { PRESENCE_LABELS } from './tray-badge';
 
-export const MENU_PRESENCES: readonly OwnPresence[] = ['available', 'busy', 'dnd', 'brb', 'away', 'appear-offline'];
+export const MENU_PRESENCES: readonly OwnPresence[] = ['available', 'busy', 'do-not-disturb', 'be-right-back', 'away', 'appear-offline'];
 
 export type TrayCommand = { readonly kind: 'set-presence'; readonly presence: OwnPresence } | { readonly kind: 'open' } | { readonly kind: 'quit' };
 

@@ -4,8 +4,10 @@
 // - the platform *calls* PresenceControl and ChatOpener, which the core implements: power/lock/idle rules
 //   and sip:/im: links in electron/main turn OS events into these calls.
 
-/** Own presence as the user picks it in the tray menu and the buddy list. */
-export type OwnPresence = 'available' | 'busy' | 'dnd' | 'brb' | 'away' | 'appear-offline';
+import type { OwnStatus } from '../../../shared/model/presence';
+
+/** Own presence as the user picks it in the tray menu and the buddy list (shared/model/presence.ts). */
+export type OwnPresence = OwnStatus;
 
 /** What the core publishes; 'offline' is what we announce before sleeping or quitting. */
 export type PublishedPresence = OwnPresence | 'offline';

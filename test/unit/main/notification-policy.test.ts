@@ -24,11 +24,11 @@ test('available: a toast with sound, sender name as title, text as body', () => 
 });
 
 test('do not disturb: nothing at all', () => {
-  assert.deepEqual(decideNotification(message, { ...context, presence: 'dnd' }), { show: false, reason: 'dnd' });
+  assert.deepEqual(decideNotification(message, { ...context, presence: 'do-not-disturb' }), { show: false, reason: 'do-not-disturb' });
 });
 
 test('do not disturb: a break-through contact gets a toast, still silent', () => {
-  const d = decideNotification({ ...message, senderAddress: 'Alice@Alpha.test' }, { ...context, presence: 'dnd', breakThrough: new Set(['alice@alpha.test']) });
+  const d = decideNotification({ ...message, senderAddress: 'Alice@Alpha.test' }, { ...context, presence: 'do-not-disturb', breakThrough: new Set(['alice@alpha.test']) });
   assert.equal(d.show, true);
   assert.equal(d.show && d.silent, true);
 });

@@ -27,10 +27,10 @@ test('lock → Away, unlock → back to what the user had', () => {
 test('a status the user picks while away automatically wins over the restore', () => {
   const rules = new PresenceLifecycle('available');
   rules.handle({ type: 'lock-screen' });
-  assert.deepEqual(rules.handle({ type: 'user-presence', presence: 'brb' }), [], 'the core already published the user choice');
-  assert.equal(rules.effective, 'brb');
+  assert.deepEqual(rules.handle({ type: 'user-presence', presence: 'be-right-back' }), [], 'the core already published the user choice');
+  assert.equal(rules.effective, 'be-right-back');
   assert.deepEqual(rules.handle({ type: 'unlock-screen' }), []);
-  assert.equal(rules.effective, 'brb');
+  assert.equal(rules.effective, 'be-right-back');
 });
 
 test('a user who chose Away stays Away after unlock', () => {
@@ -62,8 +62,8 @@ test('locked and idle together: Away lasts until both are gone', () => {
   assert.deepEqual(rules.handle({ type: 'unlock-screen' }), [{ type: 'setPresence', presence: 'available' }]);
 });
 
-test('Do not disturb and Appear offline are never replaced by automatic Away', () => {
-  for (const chosen of ['dnd', 'appear-offline'] as const) {
+test('Do not disturb, Appear offline and In a call are never replaced by automatic Away', () => {
+  for (const chosen of ['do-not-disturb', 'appear-offline', 'in-a-call'] as const) {
     const rules = new PresenceLifecycle(chosen);
     assert.deepEqual(rules.handle({ type: 'lock-screen' }), []);
     assert.deepEqual(rules.handle({ type: 'idle-state', state: 'idle' }), []);
@@ -78,6 +78,12 @@ test('locked across sleep: resume republishes Away, unlock restores', () => {
   assert.deepEqual(rules.handle({ type: 'lock-screen' }), [], 'nothing is published while asleep');
   assert.deepEqual(rules.handle({ type: 'resume' }).at(-1), { type: 'setPresence', presence: 'away' });
   assert.deepEqual(rules.handle({ type: 'unlock-screen' }), [{ type: 'setPresence', presence: 'available' }]);
+});
+
+test('Out to lunch and Be right back do turn into Away when locked', () => {
+  for (const chosen of ['out-to-lunch', 'be-right-back'] as const) {
+    assert.deepEqual(new PresenceLifecycle(chosen).handle({ type: 'lock-screen' }), [{ type: 'setPresence', presence: 'away' }]);
+  }
 });
 
 test('shutdown publishes Offline', () => {

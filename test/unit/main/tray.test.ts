@@ -30,7 +30,7 @@ test('Linux and Windows draw the count into the icon; macOS uses the dock badge'
 
 test('tooltip says presence, unread count, and connection failures', () => {
   assert.equal(trayAppearance({ unread: 1, presence: 'busy', connection: 'connected' }, 'linux').tooltip, 'Parley — Busy — 1 unread message');
-  assert.equal(trayAppearance({ unread: 250, presence: 'dnd', connection: 'connected' }, 'linux').tooltip, 'Parley — Do not disturb — 99+ unread messages');
+  assert.equal(trayAppearance({ unread: 250, presence: 'do-not-disturb', connection: 'connected' }, 'linux').tooltip, 'Parley — Do not disturb — 99+ unread messages');
   assert.equal(
     trayAppearance({ unread: 0, presence: 'available', connection: 'failed', connectionDetail: 'their server is unreachable' }, 'win32').tooltip,
     'Parley — not connected: their server is unreachable',
@@ -49,10 +49,10 @@ test('status menu: Open, the six statuses as radio items with the current one ch
   assert.ok(menu.filter((i) => i.id?.startsWith('presence:')).every((i) => i.type === 'radio'));
 
   const click = (id: string) => (menu.find((i) => i.id === id)!.click as () => void)();
-  click('presence:dnd');
+  click('presence:do-not-disturb');
   click('open');
   click('quit');
-  assert.deepEqual(commands, [{ kind: 'set-presence', presence: 'dnd' }, { kind: 'open' }, { kind: 'quit' }]);
+  assert.deepEqual(commands, [{ kind: 'set-presence', presence: 'do-not-disturb' }, { kind: 'open' }, { kind: 'quit' }]);
 });
 
 test('offline (asleep) checks no status item', () => {
