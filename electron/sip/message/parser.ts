@@ -4,7 +4,7 @@
 // message needs are named and parsed now: RFC 3261 §8.1.1 mandatory headers, §17 transaction matching, §12
 // dialog matching, §18.3 framing. Everything else stays raw until asked for (message.ts).
 import { SipParseError } from './errors';
-import { parseCSeq } from './headers/cseq';
+import { parseCSeq, parseSimpleCSeq } from './headers/cseq';
 import { parseNameAddr, parseSimpleNameAddrLine } from './headers/name-addr';
 import { isTokenChar, sameNameAt, splitList, trimLws, unfold } from './headers/params';
 import { parseSimpleViaLine, parseViaParm, type Via } from './headers/via';
@@ -77,6 +77,9 @@ class Scan {
   viaValue = 0;
   fromValue = 0;
   toValue = 0;
+  // The CSeq value in raw, [cseqValue, cseqEnd).
+  cseqValue = 0;
+  cseqEnd = 0;
 }
 const scan = new Scan();
 
@@ -220,7 +223,12 @@ function noteKeyHeader(st: Scan, key: string, idx: number, valueStart: number, v
     case FROM: if (st.iFrom >= 0) fail('more than one From header'); st.iFrom = idx; st.fromValue = valueStart; break;
     case TO: if (st.iTo >= 0) fail('more than one To header'); st.iTo = idx; st.toValue = valueStart; break;
     case CALL_ID: if (st.iCallId >= 0) fail('more than one Call-ID header'); st.iCallId = idx; break;
-    case CSEQ: if (st.iCSeq >= 0) fail('more than one CSeq header'); st.iCSeq = idx; break;
+    case CSEQ:
+      if (st.iCSeq >= 0) fail('more than one CSeq header');
+      st.iCSeq = idx;
+      st.cseqValue = valueStart;
+      st.cseqEnd = valueEnd;
+      break;
     case CONTENT_LENGTH: {
       const v = contentLengthAt(st.raw, valueStart, valueEnd);
       if (st.contentLength >= 0 && v !== st.contentLength) fail('conflicting Content-Length headers');
@@ -248,7 +256,7 @@ function parseKeyFields(st: Scan, msg: SipMessageBase, pos: number[]): void {
   const callId = unfold(headerValue(raw, pos, st.iCallId));
   if (callId.length === 0) fail('empty Call-ID');
   msg.cCallId = callId;
-  const cseq = parseCSeq(headerValue(raw, pos, st.iCSeq));
+  const cseq = parseSimpleCSeq(raw, st.cseqValue, st.cseqEnd, st.isRequest ? st.method : undefined) ?? parseCSeq(headerValue(raw, pos, st.iCSeq));
   // RFC 3261 §8.1.1.5: the CSeq method MUST match the request method (RFC 4475 §3.2.2 mismatch01/02).
   if (st.isRequest && cseq.method !== st.method) fail(`CSeq method ${cseq.method} does not match request method ${st.method}`);
   msg.cCSeq = cseq;

@@ -34,3 +34,23 @@ export function parseCSeq(input: string): CSeq {
   if (pos !== n) throw new SipParseError('CSeq: unexpected text after method');
   return { seq, method };
 }
+
+/**
+ * Receive fast path: the CSeq value in s[start, end) in its plain shape, `1*DIGIT SP Method` with optional WSP
+ * around, parsed in place; undefined for anything else (then parseCSeq decides, with its error). When the
+ * method equals `method` (the request's, §8.1.1.5), that string is reused instead of slicing a new one.
+ */
+export function parseSimpleCSeq(s: string, start: number, end: number, method: string | undefined): CSeq | undefined {
+  let pos = start;
+  while (pos < end && isWsp(s.charCodeAt(pos))) pos++;
+  while (end > pos && isWsp(s.charCodeAt(end - 1))) end--;
+  const ds = pos;
+  let seq = 0;
+  for (let c = s.charCodeAt(pos); c >= 48 && c <= 57 && pos - ds < 10; c = s.charCodeAt(++pos)) seq = seq * 10 + (c - 48);
+  if (pos === ds || seq > 0xffffffff || s.charCodeAt(pos) !== 32) return undefined;
+  pos++;
+  if (method !== undefined && end - pos === method.length && s.startsWith(method, pos)) return { seq, method };
+  if (pos === end) return undefined;
+  for (let i = pos; i < end; i++) if (!isTokenChar(s.charCodeAt(i))) return undefined;
+  return { seq, method: s.slice(pos, end) };
+}
