@@ -12,7 +12,7 @@ export interface TypingSenderOptions {
    * While active, the indication is re-sent this often (UCMA: ~3 s for KeyboardActivity; RFC 3994 §4: the refresh
    * interval announced in isComposing).
    */
-  readonly refreshMs: number;
+  readonly refreshMs: number | (() => number);
   /** RFC 3994 §3.3: with no composing activity for this long the sender goes idle (default 15 s). */
   readonly idleAfterMs?: number;
 }
@@ -71,7 +71,7 @@ export class TypingSender {
       if (!this.active) return;
       this.emit(true);
       this.armRefresh();
-    }, this.options.refreshMs);
+    }, typeof this.options.refreshMs === 'function' ? this.options.refreshMs() : this.options.refreshMs);
   }
 
   private armIdle(): void {
