@@ -11,6 +11,11 @@ import type { Dispatch } from './ipc/dispatcher';
 import { EventBus } from './event-bus';
 import type { Platform } from './platform/platform';
 import { pendingHandlers } from './ipc/handlers/pending';
+import { chatHandlers } from './ipc/handlers/chat';
+import { ChatService } from './chat/chat-service';
+import { HistoryStore } from './history/history-store';
+import { ContactStore } from './contacts/contact-store';
+import { openDatabase } from './storage/database';
 
 export interface AppCoreOptions {
   readonly sip?: SipSettings;
@@ -24,6 +29,7 @@ export interface AppCore {
   readonly platform: Platform;
   readonly accounts: AccountService;
   readonly trace: SipTrace;
+  readonly chat: ChatService;
   close(): Promise<void>;
 }
 
@@ -42,6 +48,17 @@ export function createAppCore(platform: Platform, options: AppCoreOptions | ((li
     ...(opts.sip ? { sip: opts.sip } : {}),
     ...(opts.clock ? { clock: opts.clock } : {}),
   });
+  // The profile database (history, block list). TODO(contacts/history wiring): share these instances with
+  // their services when those land here, rather than opening a second ContactStore.
+  const db = openDatabase(platform.profileDir);
+  const chat = new ChatService({
+    events,
+    accounts: { userAgentOf: (id) => accounts.session(id)?.userAgent },
+    history: new HistoryStore(db),
+    blocks: new ContactStore(db),
+    ...(opts.clock ? { clock: opts.clock } : {}),
+    log,
+  });
   const dispatch = createDispatcher(
     {
       'app.info': async () => ({
@@ -58,11 +75,17 @@ export function createAppCore(platform: Platform, options: AppCoreOptions | ((li
         return {};
       },
       'diagnostics.sipLog': async ({ afterSeq }) => trace.since(afterSeq ?? 0),
-      ...pendingHandlers(['chat.list', 'chat.open', 'chat.send', 'chat.retry', 'chat.typing', 'chat.markRead', 'history.search', 'history.delete', 'history.export'], 'chat'),
+      ...chatHandlers(chat),
+      ...pendingHandlers(['history.search', 'history.delete', 'history.export'], 'history'),
       ...pendingHandlers(['presence.setOwn', 'presence.list'], 'presence'),
       ...pendingHandlers(['contacts.list', 'contacts.add', 'contacts.update', 'contacts.remove', 'contacts.renameGroup'], 'the contact list'),
     },
     { onInternalError: (command, error) => log(`ipc ${command}: ${error instanceof Error ? error.stack : String(error)}`) },
   );
-  return { dispatch, events, platform, accounts, trace, close: () => accounts.close() };
+  const close = async (): Promise<void> => {
+    await chat.close();
+    await accounts.close();
+    db.close();
+  };
+  return { dispatch, events, platform, accounts, trace, chat, close };
 }
