@@ -11,16 +11,22 @@ import type { Dispatch } from './ipc/dispatcher';
 import { EventBus } from './event-bus';
 import type { Platform } from './platform/platform';
 import { pendingHandlers } from './ipc/handlers/pending';
+import { presenceHandlers } from './ipc/handlers/presence';
+import { PresenceService } from './presence/presence-service';
+import type { IdleSource } from './presence/idle-source';
 import { chatHandlers } from './ipc/handlers/chat';
 import { ChatService } from './chat/chat-service';
 import { HistoryStore } from './history/history-store';
 import { ContactStore } from './contacts/contact-store';
 import { openDatabase } from './storage/database';
+import { diagnosticsHandlers } from './ipc/handlers/diagnostics';
 
 export interface AppCoreOptions {
   readonly sip?: SipSettings;
   readonly clock?: Clock;
   readonly log?: (line: string) => void;
+  /** Idle time for automatic Away (presence); default: none (no automatic Away). */
+  readonly idle?: IdleSource;
 }
 
 export interface AppCore {
@@ -30,6 +36,7 @@ export interface AppCore {
   readonly accounts: AccountService;
   readonly trace: SipTrace;
   readonly chat: ChatService;
+  readonly presence: PresenceService;
   close(): Promise<void>;
 }
 
@@ -51,12 +58,22 @@ export function createAppCore(platform: Platform, options: AppCoreOptions | ((li
   // The profile database (history, block list). TODO(contacts/history wiring): share these instances with
   // their services when those land here, rather than opening a second ContactStore.
   const db = openDatabase(platform.profileDir);
+  const contactStore = new ContactStore(db);
   const chat = new ChatService({
     events,
     accounts: { userAgentOf: (id) => accounts.session(id)?.userAgent },
     history: new HistoryStore(db),
-    blocks: new ContactStore(db),
+    blocks: contactStore,
     ...(opts.clock ? { clock: opts.clock } : {}),
+    log,
+  });
+  const presence = new PresenceService({
+    accounts,
+    events,
+    contacts: contactStore,
+    profileDir: platform.profileDir,
+    ...(opts.clock ? { clock: opts.clock } : {}),
+    ...(opts.idle ? { idle: opts.idle } : {}),
     log,
   });
   const dispatch = createDispatcher(
@@ -69,23 +86,28 @@ export function createAppCore(platform: Platform, options: AppCoreOptions | ((li
       }),
       'account.list': async () => store.list(),
       'account.signIn': async (request) => accounts.signIn(request),
-      'account.signOut': async ({ accountId }) => accounts.signOut(accountId),
+      'account.signOut': async ({ accountId }) => {
+        // Withdraw our published presence first, so watchers do not see us online until it expires.
+        await presence.beforeSignOut(accountId);
+        return accounts.signOut(accountId);
+      },
       'certificate.trust': async ({ domain, fingerprint256 }) => {
         await accounts.trustCertificate(domain, fingerprint256);
         return {};
       },
-      'diagnostics.sipLog': async ({ afterSeq }) => trace.since(afterSeq ?? 0),
+      ...diagnosticsHandlers({ trace, accounts, ...(opts.sip ? { sip: opts.sip } : {}) }),
       ...chatHandlers(chat),
       ...pendingHandlers(['history.search', 'history.delete', 'history.export'], 'history'),
-      ...pendingHandlers(['presence.setOwn', 'presence.list'], 'presence'),
+      ...presenceHandlers(presence),
       ...pendingHandlers(['contacts.list', 'contacts.add', 'contacts.update', 'contacts.remove', 'contacts.renameGroup'], 'the contact list'),
     },
     { onInternalError: (command, error) => log(`ipc ${command}: ${error instanceof Error ? error.stack : String(error)}`) },
   );
   const close = async (): Promise<void> => {
+    await presence.close();
     await chat.close();
     await accounts.close();
     db.close();
   };
-  return { dispatch, events, platform, accounts, trace, chat, close };
+  return { dispatch, events, platform, accounts, trace, chat, presence, close };
 }

@@ -3,6 +3,8 @@
 import type { AccountState, AccountSummary, SignInRequest } from '../../../shared/ipc/contract';
 import type { Clock } from '../../sip/clock';
 import { SipResolver } from '../../sip/resolver/resolver';
+import { clientCertificateFromPkcs12 } from '../../sip/transport/client-certificate';
+import type { ClientCertificate } from '../../sip/transport/tls-settings';
 import type { SipLogger } from '../../sip/transaction/transaction-user';
 import type { SipTrace } from '../diagnostics/sip-trace';
 import type { EventBus } from '../event-bus';
@@ -44,6 +46,15 @@ export function normalizeAddress(address: string): string {
 
 const passwordKey = (accountId: string) => `password:${accountId}`;
 
+/** A PKCS#12 file sent by the sign-in screen (base64) → key and chain for mutual TLS, or a plain-words refusal. */
+function openClientCertificate(base64: string, passphrase: string): ClientCertificate {
+  try {
+    return clientCertificateFromPkcs12(Buffer.from(base64.replace(/\s+/g, ''), 'base64'), passphrase);
+  } catch (error) {
+    throw new CommandError('invalid-payload', `The client certificate could not be opened (wrong passphrase or not a PKCS#12 file): ${(error as Error).message}`);
+  }
+}
+
 export class AccountService {
   private readonly sessions = new Map<string, AccountSession>();
   private readonly resolver: SipResolver;
@@ -76,6 +87,7 @@ export class AccountService {
     const domain = aor.slice(aor.indexOf('@') + 1);
     // A one-time trust (this sign-in only) wins over a stored pin; neither is written anywhere by sign-in.
     const pinned = request.trustOnceFingerprint256 ?? (await this.options.pins.get(domain))?.fingerprint256;
+    const clientCertificate = request.clientCertificateP12Base64 ? openClientCertificate(request.clientCertificateP12Base64, request.clientCertificatePassphrase ?? '') : undefined;
     const session = new AccountSession({
       account,
       password: request.password,
@@ -84,6 +96,7 @@ export class AccountService {
       tls: {
         ...(this.options.sip?.extraCaCertificates ? { extraCaCertificates: [...this.options.sip.extraCaCertificates] } : {}),
         ...(pinned ? { pins: { [domain]: pinned } } : {}),
+        ...(clientCertificate ? { clientCertificate } : {}),
       },
       trace: this.options.trace,
       onState: (state) => this.options.events.emit('account.state', state),
