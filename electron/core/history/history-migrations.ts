@@ -49,7 +49,8 @@ export const historyMigrations: readonly Migration[] = [
     up(db) {
       // External-content FTS5 table (the text is stored once, in history_messages), kept in sync by
       // triggers; 'rebuild' indexes messages stored before this migration. unicode61 with
-      // remove_diacritics 2 lets "muller" find "Müller".
+      // remove_diacritics 2 lets "muller" find "Müller" (Latin letters only: Greek accents stay, ß is not
+      // ss); text without spaces (Japanese, Chinese) is one token per run, found by its beginning only.
       db.exec(`
         CREATE VIRTUAL TABLE history_messages_fts USING fts5 (
           text, content = 'history_messages', content_rowid = 'seq', tokenize = 'unicode61 remove_diacritics 2'
