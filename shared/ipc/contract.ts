@@ -75,9 +75,6 @@ export const signInRequest = z.object({
   rememberPassword: z.boolean().optional(),
   /** "Trust once": accept the server certificate with this SHA-256 fingerprint for this sign-in only. */
   trustOnceFingerprint256: z.string().regex(/^[0-9A-Fa-f:]{64,95}$/).optional(),
-  /** Optional TLS client certificate (PKCS#12 / .p12 / .pfx), read by the renderer and sent as base64 (mutual TLS). */
-  clientCertificateP12Base64: z.string().max(262_144).regex(/^[A-Za-z0-9+/=\s]*$/).optional(),
-  clientCertificatePassphrase: z.string().max(1024).optional(),
 });
 
 export const sipLogEntry = z.object({
@@ -110,18 +107,24 @@ export const ownPresence = z.object({
   idle: z.boolean(),
 });
 
-/** One labelled step of "Test federation with <domain>" (DNS, TLS probe, OPTIONS), in plain words. */
-export const federationTestStep = z.object({
-  kind: z.enum(['dns', 'tls', 'options']),
-  title: z.string(),
-  outcome: z.enum(['pass', 'warn', 'fail', 'skipped']),
-  summary: z.string(),
-  details: z.array(z.string()),
+/** What the presence feature can and cannot do here, for the UI to say so (presence issue, privacy). */
+export const presenceCapabilities = z.object({
+  /** False until server-side presence rules exist: blocking a contact stops their IMs, not their view of our presence. */
+  blockingHidesPresence: z.boolean(),
+  /** The sentence the UI shows next to "Block" (plain words). */
+  blockingNote: z.string(),
+  /** Watcher information (RFC 3857): 'unavailable' when our server refuses presence.winfo (e.g. 489). */
+  watcherInfo: z.enum(['unknown', 'available', 'unavailable']),
+  watcherInfoDetail: z.string().optional(),
 });
 
-export const federationTestResult = z.object({
-  domain: z.string(),
-  steps: z.array(federationTestStep),
+/** Someone watches, or asks to watch, our presence (RFC 3857/3858 watcher information). */
+export const presenceWatcher = z.object({
+  /** The watcher's address. */
+  watcher: z.string(),
+  status: z.enum(['pending', 'active', 'waiting', 'terminated']),
+  /** What caused the status (RFC 3858 §4.4: subscribe, approved, rejected, timeout…). */
+  event: z.string().optional(),
 });
 
 export const historyHit = z.object({
@@ -140,8 +143,6 @@ export const commands = {
   'certificate.trust': { req: z.object({ domain: z.string().min(1).max(255), fingerprint256: z.string().regex(/^[0-9A-Fa-f:]{64,95}$/) }).strict(), res: z.object({}) },
   /** The SIP log (credentials redacted), entries after `afterSeq`. */
   'diagnostics.sipLog': { req: z.object({ afterSeq: z.number().int().nonnegative().optional() }).strict(), res: z.array(sipLogEntry) },
-  /** DNS chain, read-only TLS probe of the edge found, and an OPTIONS round trip through the home server. */
-  'diagnostics.testFederation': { req: z.object({ domain: z.string().min(1).max(255), accountId: z.string().optional() }).strict(), res: federationTestResult },
 
   // Chat (IM issue). Sending answers at once with the queued message; its progress arrives as chat.state.
   'chat.list': { req: noArgs, res: z.array(conversationSummary) },
@@ -161,6 +162,7 @@ export const commands = {
   'presence.setOwn': { req: z.object({ status: ownStatus, note: z.string().max(1024).optional() }).strict(), res: ownPresence },
   /** Current state of every watched contact (events keep it fresh). */
   'presence.list': { req: noArgs, res: z.array(contactPresence) },
+  'presence.capabilities': { req: noArgs, res: presenceCapabilities },
 
   // Contact list (presence issue item 4; server-stored lists: their own issue).
   'contacts.list': { req: noArgs, res: contactList },
@@ -179,6 +181,8 @@ export const events = {
   /** Coalesced: at most one event per 50 ms, carrying every contact that changed since the last. */
   'presence.changed': z.object({ contacts: z.array(contactPresence) }),
   'presence.own': ownPresence,
+  /** "X wants to see your presence" (status pending/waiting), or a watcher that was let in or left. */
+  'presence.watcher': presenceWatcher,
   'contacts.changed': contactList,
 } as const;
 
@@ -194,9 +198,9 @@ export type SignInRequest = z.infer<typeof signInRequest>;
 export type CertificateSummary = z.infer<typeof certificateSummary>;
 export type ChatStateChange = z.infer<typeof chatStateChange>;
 export type OwnPresence = z.infer<typeof ownPresence>;
+export type PresenceCapabilities = z.infer<typeof presenceCapabilities>;
+export type PresenceWatcher = z.infer<typeof presenceWatcher>;
 export type HistoryHit = z.infer<typeof historyHit>;
-export type FederationTestResult = z.infer<typeof federationTestResult>;
-export type FederationTestStep = z.infer<typeof federationTestStep>;
 
 export const commandNames = Object.keys(commands) as CommandName[];
 export const eventNames = Object.keys(events) as EventName[];

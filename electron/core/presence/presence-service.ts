@@ -1,0 +1,410 @@
+// Presence for the signed-in account (presence issue): publishes our own state to the home server (RFC 3903), watches
+// every contact of the account's list with individual, paced SUBSCRIBEs (RFC 6665; protocol.md §2.7), maps what
+// arrives to shared/model/presence.ts with freshness and a reason, and tells the UI through coalesced
+// `presence.changed` events. It follows the account: registered → publish and subscribe; reconnected (the account
+// session re-registers by itself) → resubscribe and republish; signed out or failed → every contact `signed-out`.
+import type { AccountState, EventPayload, OwnPresence, PresenceCapabilities } from '../../../shared/ipc/contract';
+import type { ContactPresence, OwnStatus } from '../../../shared/model/presence';
+import type { Clock } from '../../sip/clock';
+import { systemClock } from '../../sip/clock';
+import { SimpleBodyError } from '../../sip/simple/errors';
+import { buildPidf } from '../../sip/simple/pidf-builder';
+import { parsePresenceBody, PRESENCE_CONTENT_TYPES } from '../../sip/simple/presence-body';
+import type { UserAgent } from '../../sip/user-agent';
+import { Publication } from '../../sip/usage/publication';
+import type { PublicationState } from '../../sip/usage/publication';
+import { Subscriber } from '../../sip/usage/subscription';
+import type { Subscription, SubscriptionNotify, SubscriptionStatus } from '../../sip/usage/subscription';
+import type { EventBus } from '../event-bus';
+import { ChangeCoalescer } from './change-coalescer';
+import { fromDocument, fromSubscription, initialPresence } from './contact-presence';
+import type { IdleSource } from './idle-source';
+import { NoPresenceCache } from './no-presence-cache';
+import { OwnPresenceController, publishedAvailability } from './own-presence';
+import { Pacer } from './pacer';
+import { parseWatcherInfo, WATCHERINFO_TYPE } from './watcher-info';
+import type { WatcherStatus } from './watcher-info';
+
+/** The part of the account service presence needs (structural, so tests can pass a fake). */
+export interface PresenceAccounts {
+  session(accountId: string): { readonly userAgent: UserAgent | undefined } | undefined;
+}
+
+/** The part of the contact store presence needs: ContactStore satisfies it. */
+export interface WatchedContactSource {
+  list(accountId: string): { readonly contacts: ReadonlyArray<{ readonly uri: string }> };
+  onChange(listener: (change: WatchedContactChange) => void): () => void;
+}
+
+export interface WatchedContactChange {
+  readonly kind: string;
+  readonly accountId: string;
+  readonly contact?: { readonly uri: string };
+}
+
+export interface PresenceServiceOptions {
+  readonly accounts: PresenceAccounts;
+  readonly events: EventBus;
+  readonly contacts?: WatchedContactSource;
+  /** Protocol timers (refresh, pacing, coalescing). */
+  readonly clock?: Clock;
+  /** Wall clock for `updatedAt` (epoch ms). */
+  readonly now?: () => number;
+  readonly idle?: IdleSource;
+  readonly idleMinutes?: number;
+  /** Where the 604 cache is kept; memory only without it. */
+  readonly profileDir?: string;
+  /** Individual SUBSCRIBEs per second (default 25, protocol.md §2.7 item 44). */
+  readonly subscribesPerSecond?: number;
+  /** SUBSCRIBE and PUBLISH durations in seconds (default 3600 each). */
+  readonly subscribeExpires?: number;
+  readonly publishExpires?: number;
+  /** `presence.changed` at most once per this many ms (default 50). */
+  readonly coalesceMs?: number;
+  /** PIDF dialect of our PUBLISH (default 'bcp': basic + RPID activities + note, as LCS users expect, §3.2). */
+  readonly pidfDialect?: 'bcp' | 'rfc4480';
+  /** Subscribe to our own presence.winfo (default true). */
+  readonly watcherInfo?: boolean;
+  readonly log?: (line: string) => void;
+}
+
+const BLOCKING_NOTE =
+  'Blocking stops this contact’s instant messages. It does not hide your presence from them yet: that needs presence rules on your server, which Parley does not set up yet.';
+
+interface ActiveAccount {
+  readonly accountId: string;
+  readonly aor: string;
+  readonly ua: UserAgent;
+  readonly subscriber: Subscriber;
+  readonly publication: Publication;
+  readonly pacer: Pacer;
+  readonly watches: Map<string, Subscription>;
+  winfo: Subscription | undefined;
+  resync: boolean;
+}
+
+export class PresenceService {
+  private readonly clock: Clock;
+  private readonly now: () => number;
+  private readonly presence = new Map<string, ContactPresence>();
+  /** Addresses watched on request (CLI `watch`), in addition to the contact list. */
+  private readonly extra = new Set<string>();
+  private readonly coalescer: ChangeCoalescer<ContactPresence>;
+  private readonly own: OwnPresenceController;
+  private readonly noPresence: NoPresenceCache;
+  private readonly unsubscribeEvents: () => void;
+  private unsubscribeContacts: (() => void) | undefined;
+  private contacts: WatchedContactSource | undefined;
+  private active: ActiveAccount | undefined;
+  private watchers = new Map<string, WatcherStatus>();
+  private winfoState: Pick<PresenceCapabilities, 'watcherInfo' | 'watcherInfoDetail'> = { watcherInfo: 'unknown' };
+  private lastPublication: PublicationState = { kind: 'idle' };
+  /** Counters for diagnostics and the benchmark. */
+  readonly stats = { documents: 0, refusedDocuments: 0, lastRefusal: '' };
+
+  constructor(private readonly options: PresenceServiceOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.now = options.now ?? Date.now;
+    this.coalescer = new ChangeCoalescer(this.clock, (contacts) => this.emit('presence.changed', { contacts }), options.coalesceMs ?? 50);
+    this.noPresence = new NoPresenceCache(options.profileDir, this.now);
+    this.own = new OwnPresenceController({
+      clock: this.clock,
+      ...(options.idle ? { idle: options.idle } : {}),
+      ...(options.idleMinutes !== undefined ? { idleMinutes: options.idleMinutes } : {}),
+      onChange: (own) => {
+        this.emit('presence.own', own);
+        void this.publishOwn();
+      },
+    });
+    this.own.start();
+    this.unsubscribeEvents = options.events.subscribe((name, payload) => {
+      if (name === 'account.state') this.onAccountState(payload as AccountState);
+    });
+    if (options.contacts) this.useContacts(options.contacts);
+  }
+
+  // --- API (IPC handlers, CLI) -----------------------------------------------------------------------------
+
+  /** Every watched contact, in list order. */
+  list(): ContactPresence[] {
+    return [...this.presence.values()];
+  }
+
+  ownPresence(): OwnPresence {
+    return this.own.current;
+  }
+
+  /** The user's choice; published at once when signed in, else on the next sign-in. */
+  setOwn(status: OwnStatus, note?: string): OwnPresence {
+    return this.own.set(status, note);
+  }
+
+  /** Resolves once the current own state has been published (or failed), for the CLI's `presence set`. */
+  async publishNow(): Promise<PublicationState> {
+    await this.publishOwn();
+    return this.lastPublication;
+  }
+
+  capabilities(): PresenceCapabilities {
+    return { blockingHidesPresence: false, blockingNote: BLOCKING_NOTE, ...this.winfoState };
+  }
+
+  /** Watches addresses that are not (necessarily) in the contact list: the CLI's `parley watch <uri>…`. */
+  watch(uris: readonly string[]): void {
+    for (const uri of uris) {
+      this.extra.add(uri);
+      if (this.active) this.watchUri(this.active, uri);
+      else this.setPresence(initialPresence(uri, false));
+    }
+  }
+
+  /** Uses this contact list (the contact store); watched contacts follow its changes. */
+  useContacts(source: WatchedContactSource): void {
+    this.unsubscribeContacts?.();
+    this.contacts = source;
+    this.unsubscribeContacts = source.onChange((change) => this.onContactChange(change));
+    if (this.active) this.watchAll(this.active);
+  }
+
+  /** Renews every subscription (e.g. after resume from sleep) and publishes again. */
+  resubscribe(): void {
+    const active = this.active;
+    if (!active) return;
+    for (const s of active.watches.values()) s.restart();
+    active.winfo?.restart();
+    void active.publication.republish();
+  }
+
+  /**
+   * Before an account signs out: withdraw our published state (RFC 3903 §4.5) so watchers do not see us
+   * available until it expires. Bounded in time: sign-out must not hang.
+   */
+  async beforeSignOut(accountId: string, timeoutMs = 2000): Promise<void> {
+    const active = this.active;
+    if (!active || active.accountId !== accountId) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([active.publication.remove(), new Promise<void>((r) => (timer = setTimeout(r, timeoutMs)))]);
+    clearTimeout(timer);
+  }
+
+  /** Stops everything without un-publishing (the CLI leaves its publication valid until it expires). */
+  async close(): Promise<void> {
+    this.unsubscribeEvents();
+    this.unsubscribeContacts?.();
+    this.own.stop();
+    this.teardown(false);
+    this.coalescer.flush();
+    this.coalescer.dispose();
+  }
+
+  // --- account lifecycle -----------------------------------------------------------------------------------
+
+  private onAccountState(state: AccountState): void {
+    const active = this.active;
+    if (state.state === 'registered') {
+      const ua = this.options.accounts.session(state.accountId)?.userAgent;
+      if (!ua) return;
+      if (active && active.ua === ua) {
+        // The session re-registers by itself after a lost connection: the server side of our subscriptions
+        // and publication is likely gone with the old connection (RFC 5626 flows), so start them again.
+        if (active.resync) {
+          active.resync = false;
+          this.resubscribe();
+        }
+        return;
+      }
+      this.teardown(false);
+      this.begin(state.accountId, ua);
+      return;
+    }
+    if (!active || active.accountId !== state.accountId) return;
+    if (state.state === 'reconnecting') active.resync = true;
+    if (state.state === 'signed-out' || state.state === 'failed') this.teardown(true);
+  }
+
+  private begin(accountId: string, ua: UserAgent): void {
+    const pacer = new Pacer(this.clock, this.options.subscribesPerSecond ?? 25);
+    const active: ActiveAccount = {
+      accountId,
+      aor: ua.sender.account.aor,
+      ua,
+      pacer,
+      subscriber: new Subscriber(ua, { pace: (start) => pacer.schedule(start) }),
+      publication: new Publication(ua.sender, {
+        clock: this.clock,
+        expires: this.options.publishExpires ?? 3600,
+        onStateChange: (s) => {
+          this.lastPublication = s;
+          if (s.kind === 'failed') this.log(`presence: PUBLISH failed: ${s.detail}`);
+        },
+      }),
+      watches: new Map(),
+      winfo: undefined,
+      resync: false,
+    };
+    this.active = active;
+    void this.publishOwn();
+    if (this.options.watcherInfo ?? true) this.watchWatchers(active);
+    void this.noPresence.load().then(() => {
+      if (this.active === active) this.watchAll(active);
+    });
+  }
+
+  /** Stops the account's usages. `signedOut`: every row says so. */
+  private teardown(signedOut: boolean): void {
+    const active = this.active;
+    if (!active) return;
+    this.active = undefined;
+    active.pacer.clear();
+    active.subscriber.dispose();
+    active.publication.dispose();
+    this.watchers.clear();
+    this.winfoState = { watcherInfo: 'unknown' };
+    if (signedOut) for (const p of this.presence.values()) this.setPresence({ ...initialPresence(p.uri, false), ...(p.updatedAt !== undefined ? { updatedAt: p.updatedAt } : {}) });
+  }
+
+  // --- own presence ----------------------------------------------------------------------------------------
+
+  private async publishOwn(): Promise<void> {
+    const active = this.active;
+    if (!active) return;
+    const own = this.own.current;
+    const body = buildPidf(
+      {
+        entity: active.aor,
+        availability: publishedAvailability(own.status),
+        ...(own.note && own.status !== 'appear-offline' ? { note: own.note } : {}),
+        contact: active.aor,
+      },
+      { dialect: this.options.pidfDialect ?? 'bcp' },
+    );
+    await active.publication.publish({ contentType: 'application/pidf+xml', body });
+  }
+
+  // --- watching contacts -----------------------------------------------------------------------------------
+
+  private targets(active: ActiveAccount): string[] {
+    const fromList = this.contacts?.list(active.accountId).contacts.map((c) => c.uri) ?? [];
+    const all = [...fromList, ...this.extra];
+    return [...new Set(all)].filter((uri) => uri.toLowerCase() !== active.aor.toLowerCase());
+  }
+
+  private watchAll(active: ActiveAccount): void {
+    const wanted = new Set(this.targets(active));
+    for (const uri of [...active.watches.keys()]) if (!wanted.has(uri)) this.unwatchUri(active, uri);
+    for (const uri of wanted) this.watchUri(active, uri);
+  }
+
+  private watchUri(active: ActiveAccount, uri: string): void {
+    if (active.watches.has(uri)) return;
+    if (this.noPresence.has(uri)) {
+      this.setPresence({ uri, availability: 'unknown', reason: 'no-such-user', detail: 'This address never has presence (604, remembered for 30 days).' });
+      return;
+    }
+    const previous = this.presence.get(uri);
+    if (!previous || previous.reason !== 'ok') this.setPresence(initialPresence(uri, true));
+    const subscription = active.subscriber.subscribe(
+      { uri, event: 'presence', accept: PRESENCE_CONTENT_TYPES, expires: this.options.subscribeExpires ?? 3600 },
+      {
+        onStateChange: (status) => this.onSubscriptionState(uri, status),
+        onNotify: (notify) => this.onDocument(uri, notify),
+      },
+    );
+    active.watches.set(uri, subscription);
+  }
+
+  private unwatchUri(active: ActiveAccount, uri: string): void {
+    const subscription = active.watches.get(uri);
+    active.watches.delete(uri);
+    this.presence.delete(uri);
+    void subscription?.unsubscribe();
+  }
+
+  private onContactChange(change: WatchedContactChange): void {
+    const active = this.active;
+    if (!active || change.accountId !== active.accountId || !change.contact) return;
+    const uri = change.contact.uri;
+    if (change.kind === 'added') {
+      // Adding a contact again is the user's action that may retry a 604 (BCP §5.1 forbids only automatic retries).
+      void this.noPresence.delete(uri);
+      this.watchUri(active, uri);
+    } else if (change.kind === 'removed' && !this.extra.has(uri)) {
+      this.unwatchUri(active, uri);
+    }
+  }
+
+  private onSubscriptionState(uri: string, status: SubscriptionStatus): void {
+    if (status.kind === 'terminated' && status.status === 604) void this.noPresence.add(uri);
+    const previous = this.presence.get(uri);
+    if (!previous) return;
+    const next = fromSubscription(previous, status);
+    if (next) this.setPresence(next);
+  }
+
+  private onDocument(uri: string, notify: SubscriptionNotify): void {
+    if (!this.presence.has(uri)) return;
+    try {
+      const state = parsePresenceBody(notify.contentType, notify.body);
+      this.stats.documents++;
+      this.setPresence(fromDocument(uri, state, this.now()));
+    } catch (error) {
+      // Malformed, hostile or unknown documents are refused and counted; the subscription and the last good
+      // state stay (the NOTIFY itself was answered 200 by the usage, see subscription.ts).
+      this.stats.refusedDocuments++;
+      this.stats.lastRefusal = error instanceof SimpleBodyError ? error.reason : String(error);
+      this.log(`presence: refused a ${notify.source} body for ${uri}: ${this.stats.lastRefusal}`);
+    }
+  }
+
+  // --- watcher information (RFC 3857/3858) -----------------------------------------------------------------
+
+  private watchWatchers(active: ActiveAccount): void {
+    active.winfo = active.subscriber.subscribe(
+      { uri: active.aor, event: 'presence.winfo', accept: [WATCHERINFO_TYPE], expires: this.options.subscribeExpires ?? 3600, microsoftExtensions: false },
+      {
+        onStateChange: (status) => {
+          if (status.kind === 'active' || status.kind === 'pending') this.winfoState = { watcherInfo: 'available' };
+          else if (status.kind === 'terminated' && status.retryInMs === undefined && status.cause !== 'unsubscribed') {
+            this.winfoState = {
+              watcherInfo: 'unavailable',
+              watcherInfoDetail: status.cause === 'bad-event' ? 'Your server does not tell who watches your presence (489 Bad Event).' : `Watcher information is not available: ${status.detail}.`,
+            };
+          }
+        },
+        onNotify: (notify) => {
+          try {
+            const doc = parseWatcherInfo(notify.body);
+            if (doc.state === 'full') this.watchers.clear();
+            for (const w of doc.watchers) {
+              if (w.package && w.package !== 'presence') continue;
+              if (this.watchers.get(w.id) === w.status) continue;
+              this.watchers.set(w.id, w.status);
+              this.emit('presence.watcher', { watcher: w.uri, status: w.status, ...(w.event ? { event: w.event } : {}) });
+            }
+          } catch (error) {
+            this.log(`presence: refused a watcherinfo body: ${error instanceof Error ? error.message : String(error)}`);
+          }
+        },
+      },
+    );
+  }
+
+  // --- plumbing --------------------------------------------------------------------------------------------
+
+  private setPresence(p: ContactPresence): void {
+    this.presence.set(p.uri, p);
+    this.coalescer.add(p.uri, p);
+  }
+
+  private emit<K extends 'presence.changed' | 'presence.own' | 'presence.watcher'>(name: K, payload: EventPayload<K>): void {
+    try {
+      this.options.events.emit(name, payload);
+    } catch (error) {
+      this.log(`presence: event ${name} not sent: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  private log(line: string): void {
+    this.options.log?.(line);
+  }
+}
