@@ -19,6 +19,7 @@ import { ChatService } from './chat/chat-service';
 import { HistoryStore } from './history/history-store';
 import { ContactStore } from './contacts/contact-store';
 import { openDatabase } from './storage/database';
+import { diagnosticsHandlers } from './ipc/handlers/diagnostics';
 
 export interface AppCoreOptions {
   readonly sip?: SipSettings;
@@ -94,7 +95,7 @@ export function createAppCore(platform: Platform, options: AppCoreOptions | ((li
         await accounts.trustCertificate(domain, fingerprint256);
         return {};
       },
-      'diagnostics.sipLog': async ({ afterSeq }) => trace.since(afterSeq ?? 0),
+      ...diagnosticsHandlers({ trace, accounts, ...(opts.sip ? { sip: opts.sip } : {}) }),
       ...chatHandlers(chat),
       ...pendingHandlers(['history.search', 'history.delete', 'history.export'], 'history'),
       ...presenceHandlers(presence),

@@ -75,6 +75,9 @@ export const signInRequest = z.object({
   rememberPassword: z.boolean().optional(),
   /** "Trust once": accept the server certificate with this SHA-256 fingerprint for this sign-in only. */
   trustOnceFingerprint256: z.string().regex(/^[0-9A-Fa-f:]{64,95}$/).optional(),
+  /** Optional TLS client certificate (PKCS#12 / .p12 / .pfx), read by the renderer and sent as base64 (mutual TLS). */
+  clientCertificateP12Base64: z.string().max(262_144).regex(/^[A-Za-z0-9+/=\s]*$/).optional(),
+  clientCertificatePassphrase: z.string().max(1024).optional(),
 });
 
 export const sipLogEntry = z.object({
@@ -105,6 +108,20 @@ export const ownPresence = z.object({
   note: z.string().max(1024).optional(),
   /** True while Away was set automatically by idle time (shown as "idle" in the UI). */
   idle: z.boolean(),
+});
+
+/** One labelled step of "Test federation with <domain>" (DNS, TLS probe, OPTIONS), in plain words. */
+export const federationTestStep = z.object({
+  kind: z.enum(['dns', 'tls', 'options']),
+  title: z.string(),
+  outcome: z.enum(['pass', 'warn', 'fail', 'skipped']),
+  summary: z.string(),
+  details: z.array(z.string()),
+});
+
+export const federationTestResult = z.object({
+  domain: z.string(),
+  steps: z.array(federationTestStep),
 });
 
 /** What the presence feature can and cannot do here, for the UI to say so (presence issue, privacy). */
@@ -143,6 +160,8 @@ export const commands = {
   'certificate.trust': { req: z.object({ domain: z.string().min(1).max(255), fingerprint256: z.string().regex(/^[0-9A-Fa-f:]{64,95}$/) }).strict(), res: z.object({}) },
   /** The SIP log (credentials redacted), entries after `afterSeq`. */
   'diagnostics.sipLog': { req: z.object({ afterSeq: z.number().int().nonnegative().optional() }).strict(), res: z.array(sipLogEntry) },
+  /** DNS chain, read-only TLS probe of the edge found, and an OPTIONS round trip through the home server. */
+  'diagnostics.testFederation': { req: z.object({ domain: z.string().min(1).max(255), accountId: z.string().optional() }).strict(), res: federationTestResult },
 
   // Chat (IM issue). Sending answers at once with the queued message; its progress arrives as chat.state.
   'chat.list': { req: noArgs, res: z.array(conversationSummary) },
@@ -201,6 +220,8 @@ export type OwnPresence = z.infer<typeof ownPresence>;
 export type PresenceCapabilities = z.infer<typeof presenceCapabilities>;
 export type PresenceWatcher = z.infer<typeof presenceWatcher>;
 export type HistoryHit = z.infer<typeof historyHit>;
+export type FederationTestResult = z.infer<typeof federationTestResult>;
+export type FederationTestStep = z.infer<typeof federationTestStep>;
 
 export const commandNames = Object.keys(commands) as CommandName[];
 export const eventNames = Object.keys(events) as EventName[];
