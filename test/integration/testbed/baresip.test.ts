@@ -5,7 +5,7 @@ import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { useTestbed } from '../../testbed/harness';
 import type { Testbed } from '../../testbed/harness';
-import { startBaresip } from '../../testbed/peers/baresip';
+import { parseContacts, startBaresip } from '../../testbed/peers/baresip';
 import { waitForSipdump } from '../../testbed/peers/sipdump';
 
 let tb: Testbed;
@@ -14,13 +14,13 @@ before(async () => {
 });
 
 /** One baresip user per domain, each able to message the other. */
-async function pair(t: { after(fn: () => unknown): void }, opts: { bobPresence?: boolean; aliceWatchesBob?: boolean } = {}) {
+async function pair(t: { after(fn: () => unknown): void }, opts: { bobPresence?: boolean; aliceWatchesBob?: boolean; aliceAlsoKnows?: string[] } = {}) {
   const aliceUser = await tb.createUser('alpha.test', { prefix: 'alice', cleanup: t });
   const bobUser = await tb.createUser('beta.test', { prefix: 'bob', cleanup: t });
   // bob first: a watcher that subscribes before bob's first PUBLISH only sees "offline" at first.
   const bob = await startBaresip(tb, bobUser, { contacts: [aliceUser.aor], presence: opts.bobPresence ?? false, cleanup: t });
   const alice = await startBaresip(tb, aliceUser, {
-    ...(opts.aliceWatchesBob ? { watch: [bobUser.aor] } : { contacts: [bobUser.aor] }),
+    ...(opts.aliceWatchesBob ? { watch: [bobUser.aor] } : { contacts: [...(opts.aliceAlsoKnows ?? []), bobUser.aor] }),
     cleanup: t,
   });
   return { alice, bob, aliceUser, bobUser };
@@ -28,10 +28,13 @@ async function pair(t: { after(fn: () => unknown): void }, opts: { bobPresence?:
 
 describe('baresip peers over TLS and federation', { concurrency: true }, () => {
   test('MESSAGE alice@alpha.test → bob@beta.test arrives with the exact text, over TLS on every hop', async (t) => {
-    const { alice, bob, aliceUser, bobUser } = await pair(t);
+    // A second contact listed first: baresip 1.0 messages its "current contact", which the driver must move.
+    const carol = await tb.createUser('beta.test', { prefix: 'carol', cleanup: t });
+    const { alice, bob, aliceUser, bobUser } = await pair(t, { aliceAlsoKnows: [carol.aor] });
     assert.equal(alice.registeredTransport, 'TLS');
     assert.equal(bob.registeredTransport, 'TLS');
 
+    assert.equal(parseContacts(await alice.command('contacts')).find((c) => c.current)?.uri, carol.aor);
     const text = `Hello bob, alice here over TLS + federation ${Date.now()} – ünïcode ✓`;
     await alice.sendMessage(bobUser.aor, text);
     const got = await bob.waitForMessage((m) => m.text === text, 5000);
