@@ -9,7 +9,7 @@
 import { request } from 'node:http';
 import type {
   LcsPresence, LcsStats, LcsSwitches, MsgrFormat, OpenImRequest, OpenImResult, ReceivedRecord, RequestResult, SendImRequest,
-  SessionInfo, SubscribeEvent, TerminateReason, WatcherInfo,
+  SessionInfo, SubscribeEvent, SwitchPatch, TerminateReason, WatcherInfo,
 } from './types';
 
 export type * from './types';
@@ -217,8 +217,8 @@ export class LcsUser {
     return this.control.call('DELETE', this.base);
   }
 
-  /** Flips switches (README.md table); unnamed switches keep their values. */
-  setSwitches(patch: Partial<LcsSwitches>): Promise<LcsSwitches> {
+  /** Flips switches (README.md table); unnamed switches keep their values, `null` restores a default. */
+  setSwitches(patch: SwitchPatch): Promise<LcsSwitches> {
     return this.control.call('PATCH', `${this.base}/switches`, patch);
   }
 

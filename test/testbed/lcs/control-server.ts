@@ -6,7 +6,7 @@ import { rmSync } from 'node:fs';
 import { LcsError } from './edge';
 import type { LcsEdge } from './edge';
 import { TERMINATE_REASONS } from './types';
-import type { LcsPresence, LcsSwitches, OpenImRequest, SendImRequest, TerminateReason } from './types';
+import type { LcsPresence, LcsSwitches, OpenImRequest, SendImRequest, SwitchPatch, TerminateReason } from './types';
 
 async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
   const chunks: Buffer[] = [];
@@ -37,7 +37,7 @@ export function controlServer(edge: LcsEdge, info: Record<string, unknown>): { l
       const u = edge.user(m[1] as string);
       return { name: u.name, aor: u.aor, epid: u.epid, presence: u.presence, switches: u.switches };
     }],
-    ['PATCH', /^\/users\/([^/]+)\/switches$/, (m, b) => edge.setSwitches(m[1] as string, b as Partial<LcsSwitches>)],
+    ['PATCH', /^\/users\/([^/]+)\/switches$/, (m, b) => edge.setSwitches(m[1] as string, b as SwitchPatch)],
     ['PUT', /^\/users\/([^/]+)\/presence$/, async (m, b) => ({ notified: await edge.setPresence(m[1] as string, b as unknown as LcsPresence) })],
     ['POST', /^\/users\/([^/]+)\/end-subscriptions$/, async (m, b) => {
       const reason = String(b.reason ?? 'deactivated') as TerminateReason;

@@ -19,7 +19,7 @@ import { SipEndpoint } from './sip-endpoint';
 import { DEFAULT_SWITCHES } from './types';
 import type {
   ConnectionEvent, ImSdpForm, LcsPresence, LcsStats, LcsSwitches, OpenImRequest, OpenImResult, ReceivedRecord, RequestResult,
-  SendImRequest, SessionInfo, SubscribeEvent, TerminateReason, WatcherInfo,
+  SendImRequest, SessionInfo, SubscribeEvent, SwitchPatch, TerminateReason, WatcherInfo,
 } from './types';
 
 export class LcsError extends Error {
@@ -198,9 +198,18 @@ export class LcsEdge {
     return u;
   }
 
-  setSwitches(name: string, patch: Partial<LcsSwitches>): LcsSwitches {
+  /** Applies a patch; a `null` value puts that switch back to its default (JSON has no undefined). */
+  setSwitches(name: string, patch: SwitchPatch): LcsSwitches {
     const u = this.user(name);
-    u.switches = { ...u.switches, ...patch };
+    const next: Record<string, unknown> = { ...u.switches };
+    for (const [k, v] of Object.entries(patch)) {
+      if (v === null) {
+        const d = (DEFAULT_SWITCHES as unknown as Record<string, unknown>)[k];
+        if (d === undefined) delete next[k];
+        else next[k] = d;
+      } else if (v !== undefined) next[k] = v;
+    }
+    u.switches = next as unknown as LcsSwitches;
     return u.switches;
   }
 

@@ -56,6 +56,9 @@ export interface LcsSwitches {
   readonly blockWatchers: readonly string[];
 }
 
+/** A change to some switches; `null` puts a switch back to its default. */
+export type SwitchPatch = { readonly [K in keyof LcsSwitches]?: LcsSwitches[K] | null };
+
 export const DEFAULT_SWITCHES: LcsSwitches = {
   imSdpForms: ['message', 'x-ms-message'],
   inviteRejectStatus: 488,
