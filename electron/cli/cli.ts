@@ -10,23 +10,33 @@ import { createAppCore } from '../core/app-core';
 import { nodePlatform } from '../core/platform/node-platform';
 import { APP_NAME, APP_VERSION } from '../core/platform/app-version';
 import type { IpcResult } from '../../shared/ipc/result';
+import { CliFailure, CliUsageError, coreOptionsFor, readFirstLine, SIGN_IN_HELP, SIGN_IN_OPTIONS, signInFromOptions } from './sign-in-options';
+import { sendAndWait } from './commands/send';
+import { listen } from './commands/listen';
 
 export const HELP = `Usage: parley <command> [options]
 
 Commands:
   info                 show the version, platform and carrier
   accounts list        list configured accounts
+  send <uri> <text>    sign in, send one message, exit 0 once delivered (1 with the reason if not)
+  listen               sign in and print incoming messages, typing and delivery states until stopped
 
 Options:
   --json               print machine-readable JSON
   --profile <dir>      profile directory (default: $PARLEY_PROFILE or ~/.config/parley)
   --version            print the version and exit
   --help               print this help and exit
-`;
+
+${SIGN_IN_HELP}`;
 
 export interface CliIo {
   out(line: string): void;
   err(line: string): void;
+  /** Where --password-stdin reads from (default process.stdin). */
+  stdin?: NodeJS.ReadableStream;
+  /** Stops `listen` (default: SIGINT/SIGTERM). */
+  stop?: AbortSignal;
 }
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
@@ -37,7 +47,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       allowPositionals: true,
       options: {
         json: { type: 'boolean', default: false },
-        profile: { type: 'string' },
+        ...SIGN_IN_OPTIONS,
         version: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -56,8 +66,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return values.help ? 0 : 2;
   }
 
-  const core = createAppCore(nodePlatform('cli', values.profile), (line) => io.err(line));
+  let coreOptions;
   try {
+    coreOptions = coreOptionsFor(values);
+  } catch (error) {
+    io.err(`parley: ${(error as Error).message}`);
+    return 2;
+  }
+  const core = createAppCore(nodePlatform('cli', values.profile), { ...coreOptions, log: (line) => io.err(line) });
+  try {
+    if (positionals[0] === 'send' || positionals[0] === 'listen') return await signedIn(core, positionals, values, io);
     const command = positionals.join(' ');
     switch (command) {
       case 'info':
@@ -77,6 +95,43 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   } finally {
     await core.close();
   }
+}
+
+/** `send` and `listen`: sign in with the common options, act, and map failures to exit codes 1 and 2. */
+async function signedIn(core: ReturnType<typeof createAppCore>, positionals: string[], values: Parameters<typeof signInFromOptions>[1] & { json: boolean }, io: CliIo): Promise<number> {
+  try {
+    if (positionals[0] === 'send' && positionals.length !== 3) throw new CliUsageError('usage: parley send <uri> <text>');
+    if (positionals[0] === 'listen' && positionals.length !== 1) throw new CliUsageError('usage: parley listen [--json]');
+    await signInFromOptions(core, values, () => readFirstLine(io.stdin ?? process.stdin));
+    if (positionals[0] === 'send') {
+      const { message, final } = await sendAndWait(core, positionals[1]!, positionals[2]!);
+      if (values.json) io.out(JSON.stringify({ ...message, state: final.state, ...(final.failure ? { failure: final.failure } : {}), ...(final.detail ? { detail: final.detail } : {}) }));
+      if (final.state === 'delivered') {
+        if (!values.json) io.out(`delivered to ${message.conversationId.slice(4)}`);
+        return 0;
+      }
+      if (!values.json) io.err(`parley: not delivered: ${final.detail ?? final.failure ?? 'failed'}${final.failure ? ` (${final.failure})` : ''}`);
+      return 1;
+    }
+    const stop = io.stop ?? stopOnSignals();
+    await listen(core, (line) => io.out(line), values.json, stop);
+    return 0;
+  } catch (error) {
+    if (error instanceof CliUsageError) {
+      io.err(`parley: ${error.message}`);
+      return 2;
+    }
+    io.err(`parley: ${error instanceof CliFailure ? error.message : String(error)}`);
+    return 1;
+  }
+}
+
+function stopOnSignals(): AbortSignal {
+  const controller = new AbortController();
+  const stop = (): void => controller.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return controller.signal;
 }
 
 function report(result: IpcResult<unknown>, json: boolean, io: CliIo, text: (value: unknown) => string): number {
