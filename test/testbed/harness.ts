@@ -3,6 +3,7 @@
 //   const tb = await useTestbed();
 //   const alice = await tb.createUser('alpha.test', { prefix: 'alice', cleanup: t });   // removed in t.after
 //   tb.alpha.address, tb.alpha.rogueTlsAddress, tb.pki.ca, tb.dns.server ...
+//   const carol = await tb.lcs.createUser({ prefix: 'carol', cleanup: t });       // emulated LCS 2005 SP1 user (lcs/README.md)
 //
 // useTestbed() uses the testbed named by PARLEY_TESTBED_DIR (scripts/test.mjs starts one for the whole suite).
 // Without that variable it uses .testbed/run, starting the testbed if needed and stopping it when the process
