@@ -10,7 +10,6 @@ import { createDispatcher } from './ipc/dispatcher';
 import type { Dispatch } from './ipc/dispatcher';
 import { EventBus } from './event-bus';
 import type { Platform } from './platform/platform';
-import { pendingHandlers } from './ipc/handlers/pending';
 import { presenceHandlers } from './ipc/handlers/presence';
 import { PresenceService } from './presence/presence-service';
 import type { IdleSource } from './presence/idle-source';
@@ -18,6 +17,10 @@ import { chatHandlers } from './ipc/handlers/chat';
 import { ChatService } from './chat/chat-service';
 import { HistoryStore } from './history/history-store';
 import { ContactStore } from './contacts/contact-store';
+import { ContactsService } from './contacts/contacts-service';
+import { ActiveAccount } from './contacts/active-account';
+import { contactsHandlers } from './ipc/handlers/contacts';
+import { historyHandlers } from './ipc/handlers/history';
 import { openDatabase } from './storage/database';
 import { diagnosticsHandlers } from './ipc/handlers/diagnostics';
 
@@ -37,6 +40,8 @@ export interface AppCore {
   readonly trace: SipTrace;
   readonly chat: ChatService;
   readonly presence: PresenceService;
+  readonly history: HistoryStore;
+  readonly contacts: ContactsService;
   close(): Promise<void>;
 }
 
@@ -55,14 +60,26 @@ export function createAppCore(platform: Platform, options: AppCoreOptions | ((li
     ...(opts.sip ? { sip: opts.sip } : {}),
     ...(opts.clock ? { clock: opts.clock } : {}),
   });
-  // The profile database (history, block list). TODO(contacts/history wiring): share these instances with
-  // their services when those land here, rather than opening a second ContactStore.
+  // The profile database, opened once: history (chat), the contact list and block list (presence, chat,
+  // contacts.*). Closed last in close().
   const db = openDatabase(platform.profileDir);
-  const contactStore = new ContactStore(db);
+  const contactStore = new ContactStore(db, { onListenerError: (error) => log(`contacts listener: ${error instanceof Error ? error.stack : String(error)}`) });
+  const history = new HistoryStore(db);
+  // contacts.* act on the signed-in account, else the last used one (this run, else the last saved in
+  // accounts.json), else 'local' (contacts-service.ts explains why).
+  const activeAccount = new ActiveAccount(events);
+  const contacts = new ContactsService({
+    store: contactStore,
+    activeAccountId: () => activeAccount.current(),
+    lastUsedAccountId: async () => activeAccount.lastUsed() ?? (await store.list().catch(() => [])).at(-1)?.id,
+    events,
+    log,
+  });
+  activeAccount.onChange(() => void contacts.refresh().catch((error: unknown) => log(`contacts: ${String(error)}`)));
   const chat = new ChatService({
     events,
     accounts: { userAgentOf: (id) => accounts.session(id)?.userAgent },
-    history: new HistoryStore(db),
+    history,
     blocks: contactStore,
     ...(opts.clock ? { clock: opts.clock } : {}),
     log,
@@ -97,9 +114,9 @@ export function createAppCore(platform: Platform, options: AppCoreOptions | ((li
       },
       ...diagnosticsHandlers({ trace, accounts, ...(opts.sip ? { sip: opts.sip } : {}) }),
       ...chatHandlers(chat),
-      ...pendingHandlers(['history.search', 'history.delete', 'history.export'], 'history'),
+      ...historyHandlers(history),
       ...presenceHandlers(presence),
-      ...pendingHandlers(['contacts.list', 'contacts.add', 'contacts.update', 'contacts.remove', 'contacts.renameGroup'], 'the contact list'),
+      ...contactsHandlers(contacts),
     },
     { onInternalError: (command, error) => log(`ipc ${command}: ${error instanceof Error ? error.stack : String(error)}`) },
   );
@@ -107,7 +124,9 @@ export function createAppCore(platform: Platform, options: AppCoreOptions | ((li
     await presence.close();
     await chat.close();
     await accounts.close();
+    contacts.dispose();
+    activeAccount.dispose();
     db.close();
   };
-  return { dispatch, events, platform, accounts, trace, chat, presence, close };
+  return { dispatch, events, platform, accounts, trace, chat, presence, history, contacts, close };
 }
