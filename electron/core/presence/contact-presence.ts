@@ -33,7 +33,7 @@ export function fromDocument(uri: string, state: PresenceState, at: number): Con
  * The subscription changed. Returns undefined when the row should keep what it shows (e.g. a refresh, or a
  * resubscription after a reconnect while the last state is still the best we know).
  */
-export function fromSubscription(previous: ContactPresence, status: SubscriptionStatus): ContactPresence | undefined {
+export function fromSubscription(previous: ContactPresence, status: SubscriptionStatus, at: number): ContactPresence | undefined {
   const { uri } = previous;
   const domain = domainOf(uri);
   switch (status.kind) {
@@ -42,7 +42,9 @@ export function fromSubscription(previous: ContactPresence, status: Subscription
       // RFC 6665 / protocol.md §2.7 item 41: a 2xx is not authorisation; wait for the first NOTIFY.
       return previous.reason === 'ok' ? undefined : { uri, availability: 'unknown', reason: 'pending', detail: `Waiting for ${domain} to send presence…` };
     case 'active':
-      return undefined;
+      // An active NOTIFY without a document (Kamailio when nothing is published, RFC 3856 §6.6.1 leaves it to
+      // the server): the subscription works and there is no presence to show, i.e. offline — known, not pending.
+      return previous.reason === 'ok' ? undefined : { uri, availability: 'offline', updatedAt: at, reason: 'ok', detail: 'Nothing published.' };
     case 'terminated': {
       const retry = status.retryInMs !== undefined ? ` Trying again in ${Math.max(1, Math.ceil(status.retryInMs / 1000))} s.` : '';
       const code = status.status !== undefined ? ` (${status.status})` : '';

@@ -337,7 +337,7 @@ export class PresenceService {
     if (status.kind === 'terminated' && status.status === 604) void this.noPresence.add(uri);
     const previous = this.presence.get(uri);
     if (!previous) return;
-    const next = fromSubscription(previous, status);
+    const next = fromSubscription(previous, status, this.now());
     if (next) this.setPresence(next);
   }
 
