@@ -327,7 +327,10 @@ export class ImSessions {
     }
     const contact = this.options.contact();
     const { host, port } = hostPortOf(contact);
-    const headers: Array<[string, string]> = [['Contact', `<${contact}>`], ...(answer.headers ?? [])];
+    // RFC 3261 §12.1.1: a dialog-creating 2xx copies every Record-Route of the request, in order, so the peer's
+    // in-dialog requests come back through the proxies that asked to stay on the path.
+    const recordRoutes = request.headers('Record-Route').map((v): [string, string] => ['Record-Route', v]);
+    const headers: Array<[string, string]> = [...recordRoutes, ['Contact', `<${contact}>`], ...(answer.headers ?? [])];
     if (answer.tookFirstMessage) headers.push(['Supported', MS_TEXT_FORMAT_OPTION]);
     // Our To carries our epid like the From of our requests (protocol.md item 15).
     const response = createResponse(request, 200, 'OK', {
@@ -377,7 +380,7 @@ export class ImSessions {
         }
         tx.respond(
           createResponse(request, 200, 'OK', {
-            headers: [['Contact', `<${this.options.contact()}>`]],
+            headers: [...request.headers('Record-Route').map((v): [string, string] => ['Record-Route', v]), ['Contact', `<${this.options.contact()}>`]],
             body: buildImAnswer(offer, host, port, this.sender.account.aor),
             contentType: 'application/sdp',
           }),

@@ -136,12 +136,14 @@ describe('ImSessions (LCS session-mode IM)', () => {
     sessions(pair, 'bob', bobH);
     const sdp = 'v=0\r\no=- 0 0 IN IP4 10.0.0.1\r\ns=session\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\nm=audio 5004 RTP/AVP 0\r\nm=x-ms-message 5060 sip null\r\n';
     await pair.aliceWire.send(
-      `INVITE sip:bob@127.0.0.2:5061;transport=tls SIP/2.0\r\nVia: SIP/2.0/TLS 127.0.0.1:40000;branch=z9hG4bKlcs1\r\nMax-Forwards: 70\r\nFrom: <sip:carol@lcs.test>;tag=c1;epid=cc\r\nTo: <sip:bob@beta.test>\r\nCall-ID: lcs-1\r\nCSeq: 1 INVITE\r\nContact: <sip:carol@127.0.0.1:40000;transport=tls>\r\nContent-Type: application/sdp\r\nContent-Length: ${Buffer.byteLength(sdp)}\r\n\r\n${sdp}`,
+      `INVITE sip:bob@127.0.0.2:5061;transport=tls SIP/2.0\r\nVia: SIP/2.0/TLS 127.0.0.1:40000;branch=z9hG4bKlcs1\r\nMax-Forwards: 70\r\nFrom: <sip:carol@lcs.test>;tag=c1;epid=cc\r\nTo: <sip:bob@beta.test>\r\nCall-ID: lcs-1\r\nCSeq: 1 INVITE\r\nRecord-Route: <sip:edge.lcs.test:5061;transport=tls;lr>\r\nContact: <sip:carol@127.0.0.1:40000;transport=tls>\r\nContent-Type: application/sdp\r\nContent-Length: ${Buffer.byteLength(sdp)}\r\n\r\n${sdp}`,
       { transport: 'tls', host: '127.0.0.2', port: 5061 },
     );
     await settle();
     const ok = wires(pair, 'SIP/2.0 200 OK')[0]!;
     assert.match(ok, /\r\nm=audio 0 RTP\/AVP 0\r\nm=x-ms-message 5061 sip null\r\n$/);
+    // RFC 3261 §12.1.1: the 2xx copies the Record-Route, or the peer's in-dialog requests find no way back.
+    assert.match(ok, /\r\nRecord-Route: <sip:edge\.lcs\.test:5061;transport=tls;lr>\r\n/);
     assert.equal(bobH.incoming.length, 1);
   });
 
