@@ -426,8 +426,9 @@ function writeConfig(dir: string, tb: Tb, address: string, sipPort: number, cont
   const lines = [
     'module_path /usr/lib/baresip/modules',
     'poll_method epoll',
-    // TLS listens on sip_listen's port + 1; the client uses it for its Contact (it connects from 127.0.0.1:
-    // baresip 1.0 does not bind outgoing connections, see the report in baresip.test.ts).
+    // UDP/TCP listen on this port, TLS on port + 1, which the Contact names. Outgoing TLS connections still
+    // come from 127.0.0.1: baresip 1.0 does not bind them; Via and Contact carry our address (and Kamailio
+    // answers over the same connection, RFC 3261 §18.2.2, pitfall 4).
     `sip_listen ${address}:${sipPort}`,
     `sip_cafile ${tb.pki.ca}`,
     `dns_server ${tb.dns.server}`,
@@ -448,7 +449,8 @@ function writeConfig(dir: string, tb: Tb, address: string, sipPort: number, cont
 
 function accountLine(user: TestUser, opts: BaresipOptions): string {
   // outbound: every request goes to the home server over TLS; baresip resolves `sip:<domain>;transport=tls`
-  // with NAPTR/SRV `_sips._tcp.<domain>` (RFC 3263 §4.1-4.2), which the testbed DNS answers with sip.<domain>:5061.
+  // with the SRV query `_sips._tcp.<domain>` (RFC 3263 §4.2), which the testbed DNS answers with
+  // sip.<domain>:5061, then its A record.
   const params = [
     `auth_pass=${user.password}`,
     `outbound="sip:${user.domain};transport=tls"`,
