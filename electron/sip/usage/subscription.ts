@@ -130,12 +130,28 @@ function retryAfterMs(response: SipResponse): number | undefined {
   return Number.isFinite(n) && n >= 0 ? n * 1000 : undefined;
 }
 
+/**
+ * Queues the start of a fresh SUBSCRIBE (initial, or starting over) so that a large contact list never floods a
+ * federation link (protocol.md §2.7 item 44, §2.11 item 56). Returns a function that takes it out of the queue.
+ */
+export type SubscribePacer = (start: () => void) => () => void;
+
+export interface SubscriberOptions {
+  /** Default: start at once. Refreshes and un-SUBSCRIBEs are never paced (they are due at a given time). */
+  readonly pace?: SubscribePacer;
+}
+
 export class Subscriber {
   private readonly subscriptions = new Map<string, Subscription>();
   /** A 420 was seen: the home server (or a proxy) refuses the Microsoft extensions; stop offering them. */
   extensionsRefused = false;
+  readonly pace: SubscribePacer;
 
-  constructor(readonly host: SubscriberHost) {
+  constructor(
+    readonly host: SubscriberHost,
+    options: SubscriberOptions = {},
+  ) {
+    this.pace = options.pace ?? ((start) => (start(), () => {}));
     host.interceptRequestMethod('NOTIFY', (request, tx) => this.onNotify(request, tx));
     host.interceptRequestMethod('BENOTIFY', (request, tx) => this.onNotify(request, tx));
   }
@@ -205,7 +221,7 @@ export class Subscription {
   private attempts = 0;
   private ended = false;
   private unsubscribeWhenAccepted = false;
-  private offered = false;
+  private cancelPaced: (() => void) | undefined;
   private readonly clock: Clock;
 
   constructor(
@@ -223,10 +239,19 @@ export class Subscription {
     return this.current;
   }
 
-  /** Sends the initial SUBSCRIBE. */
+  /** Sends the initial SUBSCRIBE, when the owner's pacer lets it go. */
   start(): void {
-    this.owner.file(subscriptionKey(this.callId, this.fromTag), this);
-    void this.sendInitial(this.generation);
+    this.cancelPaced?.();
+    this.cancelPaced = undefined;
+    let ran = false;
+    const cancel = this.owner.pace(() => {
+      ran = true;
+      this.cancelPaced = undefined;
+      if (this.ended) return;
+      this.owner.file(subscriptionKey(this.callId, this.fromTag), this);
+      void this.sendInitial(this.generation);
+    });
+    if (!ran) this.cancelPaced = cancel;
   }
 
   /**
@@ -246,12 +271,13 @@ export class Subscription {
   async unsubscribe(): Promise<void> {
     if (this.ended) return;
     const dialog = this.dialog;
+    const neverSent = this.cancelPaced !== undefined;
     this.ended = true;
     this.clearTimers();
     this.generation++;
     if (!dialog) {
-      // Still waiting for the SUBSCRIBE's answer: end the dialog once it exists (see onAccepted).
-      this.unsubscribeWhenAccepted = this.current.kind === 'subscribing';
+      // Still waiting for the SUBSCRIBE's answer: end the dialog once it exists (see finishLateUnsubscribe).
+      this.unsubscribeWhenAccepted = !neverSent && this.current.kind === 'subscribing';
       if (!this.unsubscribeWhenAccepted) this.owner.unfile(subscriptionKey(this.callId, this.fromTag), this);
       this.setStatus({ kind: 'terminated', cause: 'unsubscribed', detail: 'unsubscribed' });
       return;
@@ -259,7 +285,7 @@ export class Subscription {
     this.setStatus({ kind: 'terminated', cause: 'unsubscribed', detail: 'unsubscribed' });
     // The final NOTIFY (Subscription-State: terminated) still gets its 200 for a while (RFC 6665 §4.1.2.3).
     this.linger();
-    await this.owner.host.sender.sendInDialog(dialog, 'SUBSCRIBE', { headers: this.headers(0, false) });
+    await this.owner.host.sender.sendInDialog(dialog, 'SUBSCRIBE', { headers: this.headers(0, undefined) });
   }
 
   /** Stops all timers; nothing is sent (the connection is gone). */
@@ -306,7 +332,8 @@ export class Subscription {
 
   // --- outbound --------------------------------------------------------------------------------------------
 
-  private headers(expires: number, offer: boolean): Array<[string, string]> {
+  /** `offer`: true = all MS extensions, false = piggyback only (after a 420), undefined = none (refresh/unsubscribe). */
+  private headers(expires: number, offer: boolean | undefined): Array<[string, string]> {
     const headers: Array<[string, string]> = [
       ['Event', this.options.event],
       ['Accept', this.options.accept.join(', ')],
@@ -316,6 +343,10 @@ export class Subscription {
     if (offer) {
       // MS-SIP §3.4 / §3.5.5.1: piggyback and best-effort NOTIFY; ms-benotify must be in Proxy-Require.
       headers.push(['Supported', `${MS_PIGGYBACK}, ${MS_BENOTIFY}`], ['Proxy-Require', MS_BENOTIFY]);
+    } else if (offer === false && (this.options.microsoftExtensions ?? true)) {
+      // After a 420 only Proxy-Require/ms-benotify goes: a Supported option can never cause a 420 (RFC 3261
+      // §20.37), and keeping piggyback lets an LCS behind a standards home server still send the first state.
+      headers.push(['Supported', MS_PIGGYBACK]);
     }
     return headers;
   }
@@ -329,7 +360,6 @@ export class Subscription {
     let offer = this.offerExtensions();
     let retriedWithMin = false;
     for (;;) {
-      this.offered = offer;
       const outcome = await this.owner.host.sender.send({
         method: 'SUBSCRIBE',
         uri: this.options.uri,
@@ -418,7 +448,7 @@ export class Subscription {
     if (this.current.kind === 'subscribing') this.setStatus({ kind: 'pending' });
     // MS-SIP §3.4: the first state rides in the 200 when the server echoes Supported: ms-piggyback-first-notify.
     const echoed = response.headers('Supported').some((s) => s.trim().toLowerCase() === MS_PIGGYBACK);
-    if (this.offered && echoed && response.body.length > 0) {
+    if ((this.options.microsoftExtensions ?? true) && echoed && response.body.length > 0) {
       const state = fromState ?? { state: 'active' as const, expires };
       this.handler.onNotify({ source: 'piggyback', contentType: response.header('Content-Type'), body: response.body, state });
       this.applyState(state);
@@ -440,13 +470,13 @@ export class Subscription {
   private async refresh(generation: number): Promise<void> {
     const dialog = this.dialog;
     if (!dialog || generation !== this.generation) return;
-    let outcome = await this.owner.host.sender.sendInDialog(dialog, 'SUBSCRIBE', { headers: this.headers(this.expires, false) });
+    let outcome = await this.owner.host.sender.sendInDialog(dialog, 'SUBSCRIBE', { headers: this.headers(this.expires, undefined) });
     if (generation !== this.generation) return;
     if (outcome.origin === 'network' && outcome.response.status === 423) {
       const min = Number.parseInt(outcome.response.header('Min-Expires') ?? '', 10);
       if (Number.isFinite(min) && min > this.expires) {
         this.expires = min;
-        outcome = await this.owner.host.sender.sendInDialog(dialog, 'SUBSCRIBE', { headers: this.headers(this.expires, false) });
+        outcome = await this.owner.host.sender.sendInDialog(dialog, 'SUBSCRIBE', { headers: this.headers(this.expires, undefined) });
         if (generation !== this.generation) return;
       }
     }
@@ -536,7 +566,7 @@ export class Subscription {
       }
     }
     this.linger();
-    void this.owner.host.sender.sendInDialog(this.dialog, 'SUBSCRIBE', { headers: this.headers(0, false) });
+    void this.owner.host.sender.sendInDialog(this.dialog, 'SUBSCRIBE', { headers: this.headers(0, undefined) });
   }
 
   /** Keeps answering NOTIFYs of an ended subscription for 32 s (64·T1), then forgets it (further ones get 481). */
@@ -556,6 +586,8 @@ export class Subscription {
   }
 
   private clearTimers(): void {
+    this.cancelPaced?.();
+    this.cancelPaced = undefined;
     for (const t of [this.refreshTimer, this.retryTimer, this.lingerTimer]) if (t) this.clock.clearTimeout(t);
     this.refreshTimer = this.retryTimer = this.lingerTimer = undefined;
   }
