@@ -44,7 +44,6 @@ export const ContactRow = memo(function ContactRow({ id, contact, presence, unre
       aria-posinset={posInSet}
       aria-setsize={setSize}
       aria-selected={active}
-      aria-label={`${name}, ${availabilityLabel(availability)}${presence?.note ? `, ${presence.note}` : ''}${reason ? `, ${reason}` : ''}${unread ? `, ${t.contacts.unread(unread)}` : ''}`}
       className={`row contact${active ? ' active' : ''}${contact.blocked ? ' blocked' : ''}`}
       style={{ top, height }}
       title={contactTooltip(contact, presence)}
@@ -67,7 +66,12 @@ export const ContactRow = memo(function ContactRow({ id, contact, presence, unre
         </span>
       </span>
       {contact.blocked && <span className="tag">{t.contacts.blocked}</span>}
-      {unread > 0 && <span className="unread" aria-hidden="true">{unread}</span>}
+      {unread > 0 && (
+        <span className="unread">
+          {unread}
+          <span className="sr-only"> {t.contacts.unread(unread)}</span>
+        </span>
+      )}
     </div>
   );
 });
