@@ -13,6 +13,7 @@ import type { IpcResult } from '../../shared/ipc/result';
 import { CliFailure, CliUsageError, coreOptionsFor, readFirstLine, SIGN_IN_HELP, SIGN_IN_OPTIONS, signInFromOptions } from './sign-in-options';
 import { sendAndWait } from './commands/send';
 import { listen } from './commands/listen';
+import { PRESENCE_HELP, presenceCommand } from './commands/presence';
 
 export const HELP = `Usage: parley <command> [options]
 
@@ -21,7 +22,7 @@ Commands:
   accounts list        list configured accounts
   send <uri> <text>    sign in, send one message, exit 0 once delivered (1 with the reason if not)
   listen               sign in and print incoming messages, typing and delivery states until stopped
-
+${PRESENCE_HELP}
 Options:
   --json               print machine-readable JSON
   --profile <dir>      profile directory (default: $PARLEY_PROFILE or ~/.config/parley)
@@ -48,6 +49,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       options: {
         json: { type: 'boolean', default: false },
         ...SIGN_IN_OPTIONS,
+        note: { type: 'string' },
         version: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -76,6 +78,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const core = createAppCore(nodePlatform('cli', values.profile), { ...coreOptions, log: (line) => io.err(line) });
   try {
     if (positionals[0] === 'send' || positionals[0] === 'listen') return await signedIn(core, positionals, values, io);
+    if (positionals[0] === 'presence' || positionals[0] === 'watch') return await presenceCommand(core, positionals, values, io, () => io.stop ?? stopOnSignals());
     const command = positionals.join(' ');
     switch (command) {
       case 'info':

@@ -99,6 +99,8 @@ export class PresenceService {
   private watchers = new Map<string, WatcherStatus>();
   private winfoState: Pick<PresenceCapabilities, 'watcherInfo' | 'watcherInfoDetail'> = { watcherInfo: 'unknown' };
   private lastPublication: PublicationState = { kind: 'idle' };
+  /** The last document handed to the publication and its PUBLISH, so the same state is not published twice. */
+  private published: { body: string; done: Promise<void> } | undefined;
   /** Counters for diagnostics and the benchmark. */
   readonly stats = { documents: 0, refusedDocuments: 0, lastRefusal: '' };
 
@@ -172,6 +174,7 @@ export class PresenceService {
     if (!active) return;
     for (const s of active.watches.values()) s.restart();
     active.winfo?.restart();
+    this.published = undefined;
     void active.publication.republish();
   }
 
@@ -255,6 +258,7 @@ export class PresenceService {
     const active = this.active;
     if (!active) return;
     this.active = undefined;
+    this.published = undefined;
     active.pacer.clear();
     active.subscriber.dispose();
     active.publication.dispose();
@@ -278,7 +282,10 @@ export class PresenceService {
       },
       { dialect: this.options.pidfDialect ?? 'bcp' },
     );
-    await active.publication.publish({ contentType: 'application/pidf+xml', body });
+    if (this.published?.body === body) return this.published.done;
+    const done = active.publication.publish({ contentType: 'application/pidf+xml', body });
+    this.published = { body, done };
+    return done;
   }
 
   // --- watching contacts -----------------------------------------------------------------------------------
