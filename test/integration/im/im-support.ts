@@ -49,7 +49,7 @@ export async function send(core: AppCore, to: string, text: string): Promise<Cha
   return r.value as ChatMessage;
 }
 
-export function waitFor<T>(core: ChatCore, name: EventName, match: (p: T) => boolean, timeoutMs: number, what = name): Promise<T> {
+export function waitFor<T>(core: ChatCore, name: EventName, match: (p: T) => boolean, timeoutMs: number, what: string = name): Promise<T> {
   return new Promise((resolve, reject) => {
     const hit = core.log.find((e) => e.name === name && match(e.payload as T));
     if (hit) return resolve(hit.payload as T);
