@@ -26,7 +26,7 @@ after(async () => {
 
 async function fillSignIn(page: Page, address: string, password: string, server?: string): Promise<void> {
   await page.getByLabel('SIP address').fill(address);
-  await page.getByLabel('Password').fill(password);
+  await page.getByLabel('Password', { exact: true }).fill(password);
   if (server) {
     await page.getByText('Connection settings').click();
     await page.getByLabel('Server (optional)').fill(server);
@@ -56,7 +56,8 @@ test('an untrusted certificate shows its details; "always trust" signs in', asyn
   const text = (await dialog.textContent()) ?? '';
   assert.match(text, /Untrusted server certificate/);
   assert.match(text, /DNS:alpha\.test/);
-  assert.match((await page.getByTestId('certificate-fingerprint').textContent()) ?? '', /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+  const pinned = (await page.getByTestId('certificate-fingerprint').textContent()) ?? '';
+  assert.match(pinned, /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
   await page.screenshot({ path: shot('sign-in-certificate') });
   await page.getByRole('button', { name: 'Always trust for this domain' }).click();
   await page.getByTestId('signed-in-as').waitFor();
@@ -64,5 +65,20 @@ test('an untrusted certificate shows its details; "always trust" signs in', asyn
   await page.screenshot({ path: shot('signed-in') });
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.getByRole('button', { name: 'Sign in' }).waitFor();
+
+  // The pin now holds the rogue certificate for alpha.test. The real alpha server presents a different (validly
+  // issued) certificate for the same domain: that must be a loud warning, with no way to trust it from here.
+  await fillSignIn(page, `${alice.user}@alpha.test`, alice.password, `${tb.alpha.address}:5061`);
+  const changed = page.getByTestId('certificate-dialog');
+  await changed.waitFor();
+  const warning = changed.getByRole('alert');
+  assert.match((await warning.textContent()) ?? '', /different from the one you trusted before/);
+  assert.match((await changed.textContent()) ?? '', /CHANGED since it was pinned/);
+  assert.notEqual(await page.getByTestId('certificate-fingerprint').textContent(), pinned);
+  assert.equal(await changed.getByRole('button', { name: 'Trust once' }).count(), 0);
+  assert.equal(await changed.getByRole('button', { name: 'Always trust for this domain' }).count(), 0);
+  await page.screenshot({ path: shot('sign-in-certificate-changed') });
+  await changed.getByRole('button', { name: 'Cancel' }).click();
+  assert.equal(await page.getByTestId('signed-in-as').count(), 0);
   await page.close();
 });

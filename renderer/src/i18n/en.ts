@@ -40,6 +40,16 @@ export const en = {
     signOut: 'Sign out',
     reconnecting: 'Reconnecting…',
   },
+  welcome: {
+    title: 'Welcome to Parley',
+    tips: [
+      'Add people with "+ Add contact" — addresses in other domains (federated) work the same way.',
+      'Double-click a contact, or select it and press Enter, to chat. Shift+F10 shows more actions.',
+      'A contact\'s tooltip says how fresh their status is, and why it may be unknown.',
+      'Diagnostics shows the SIP log, a ladder of each exchange, and "Test federation" for any domain.',
+      'Press F1 for all keyboard shortcuts.',
+    ],
+  },
   unavailable: (what: string, why: string) => `${what} is not available yet: ${why}`,
   nav: {
     label: 'Main views',

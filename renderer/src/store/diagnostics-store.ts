@@ -7,6 +7,7 @@ import type { SipLogEntry } from '../lib/sip-ladder';
 import { outcome } from './result';
 
 const KEEP = 3000;
+let polling = false;
 
 interface DiagnosticsState {
   entries: SipLogEntry[];
@@ -25,11 +26,16 @@ export const useDiagnosticsStore = create<DiagnosticsState>((set, get) => ({
   lastSeq: 0,
   federationBusy: false,
   async poll() {
+    // One request at a time: two overlapping polls would append the same entries twice.
+    if (polling) return;
+    polling = true;
     const r = outcome(await bridge.invoke('diagnostics.sipLog', { afterSeq: get().lastSeq }));
+    polling = false;
     if (!r.ok) return set({ error: r.message });
-    if (r.value.length === 0) return set({ error: undefined });
-    const entries = [...get().entries, ...r.value].slice(-KEEP);
-    set({ entries, lastSeq: r.value[r.value.length - 1]!.seq, error: undefined });
+    const fresh = r.value.filter((e) => e.seq > get().lastSeq);
+    if (fresh.length === 0) return set({ error: undefined });
+    const entries = [...get().entries, ...fresh].slice(-KEEP);
+    set({ entries, lastSeq: fresh[fresh.length - 1]!.seq, error: undefined });
   },
   clearView() {
     set({ entries: [] });

@@ -122,7 +122,10 @@ export function MainScreen() {
             {view.kind === 'settings' && <Settings />}
             {view.kind === 'welcome' && (
               <div className="welcome">
-                <p>{t.contacts.listLabel}</p>
+                <h2>{t.welcome.title}</h2>
+                <ul>
+                  {t.welcome.tips.map((tip) => <li key={tip}>{tip}</li>)}
+                </ul>
                 <Shell />
               </div>
             )}
