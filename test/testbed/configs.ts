@@ -2,7 +2,7 @@
 // private resolv.conf that Kamailio sees through its bind mount.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CERT, DNS_ADDRESS, DOMAINS, DOMAIN_LAYOUT, LCS, LCS_SPARE_ADDRESS, SIP_PORT, TESTBED_SRC, TLS_PORT } from './layout';
+import { CERT, DNS_ADDRESS, DOMAINS, DOMAIN_LAYOUT, LCS, LCS_SPARE_ADDRESS, SIP_PORT, TESTBED_SRC, TLS_PORT, XCAP_PORT } from './layout';
 import type { DomainName, RunPaths, ServerCertChoice } from './layout';
 
 const DBTEXT_SCHEMAS = '/usr/share/kamailio/dbtext/kamailio';
@@ -52,6 +52,7 @@ function kamailioConfig(paths: RunPaths, d: DomainName): string {
     `#!substdef "!MY_DOMAIN!${d}!g"`,
     `#!substdef "!MY_IP!${layout.address}!g"`,
     `#!substdef "!RUNDIR!${paths.domainDir(d)}!g"`,
+    `#!substdef "!XCAP_PORT!${XCAP_PORT}!g"`,
   ];
   if (layout.rogueTlsAddress && layout.expiredTlsAddress) {
     lines.push('#!define WITH_ALT_TLS', `#!substdef "!ROGUE_IP!${layout.rogueTlsAddress}!g"`, `#!substdef "!EXPIRED_IP!${layout.expiredTlsAddress}!g"`);

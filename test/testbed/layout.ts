@@ -11,6 +11,9 @@ export const DNS_ADDRESS = '127.0.0.10';
 export const DNS_PORT = 53;
 export const SIP_PORT = 5060;
 export const TLS_PORT = 5061;
+/** XCAP (RFC 4825) over plain HTTP on each domain's address: http://<address>:XCAP_PORT/xcap-root/. */
+export const XCAP_PORT = 8080;
+export const XCAP_ROOT_PATH = '/xcap-root';
 
 export type DomainName = 'alpha.test' | 'beta.test';
 export const DOMAINS: readonly DomainName[] = ['alpha.test', 'beta.test'];

@@ -116,7 +116,7 @@ function startKamailio(paths: RunPaths, d: DomainName) {
   rmSync(paths.ctlSocket(d), { force: true });
   // Kamailio reads DNS servers only from /etc/resolv.conf (port 53): give it a private mount namespace where
   // that file is ours. The host's /etc/resolv.conf is never changed (testbed-notes §2).
-  const script = 'mount --bind "$1" /etc/resolv.conf && exec kamailio -DD -E -f "$2" -m 64 -M 8 -Y "$3"';
+  const script = 'mount --bind "$1" /etc/resolv.conf && exec kamailio -DD -E -f "$2" -m 128 -M 8 -Y "$3"';
   startProcess('unshare', ['-m', '--propagation', 'private', '--', 'sh', '-c', script, 'sh', paths.resolvConf, paths.kamailioCfg(d), paths.domainDir(d)], {
     pidFile: paths.pidFile(procName(d)),
     logFile: paths.kamailioLog(d),
