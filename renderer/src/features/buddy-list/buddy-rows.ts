@@ -13,9 +13,17 @@ export function contactName(c: Contact): string {
 
 const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
 
-/** Sorted once per contact-list change; presence does not reorder rows (a burst must not make the list jump). */
+/**
+ * Sorted once per contact-list change; presence does not reorder rows (a burst must not make the list jump).
+ * Keys are computed once per contact (5000 contacts: ~60k comparisons), with the collator only for ties.
+ */
 export function sortContacts(contacts: readonly Contact[]): Contact[] {
-  return contacts.slice().sort((a, b) => collator.compare(contactName(a), contactName(b)));
+  const keyed = contacts.map((c) => {
+    const name = contactName(c);
+    return { c, name, key: name.toLowerCase() };
+  });
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : collator.compare(a.name, b.name)));
+  return keyed.map((k) => k.c);
 }
 
 export function buildRows(
