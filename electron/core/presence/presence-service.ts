@@ -247,9 +247,11 @@ export class PresenceService {
     };
     this.active = active;
     void this.publishOwn();
-    if (this.options.watcherInfo ?? true) this.watchWatchers(active);
     void this.noPresence.load().then(() => {
-      if (this.active === active) this.watchAll(active);
+      if (this.active !== active) return;
+      this.watchAll(active);
+      // After the contacts: the visible rows get the first SUBSCRIBE slots.
+      if (this.options.watcherInfo ?? true) this.watchWatchers(active);
     });
   }
 
