@@ -23,6 +23,8 @@ import { contactsHandlers } from './ipc/handlers/contacts';
 import { historyHandlers } from './ipc/handlers/history';
 import { openDatabase } from './storage/database';
 import { diagnosticsHandlers } from './ipc/handlers/diagnostics';
+import { ServerListService } from './xcap/server-list-service';
+import type { XcapSettings } from './xcap/server-list-service';
 
 export interface AppCoreOptions {
   readonly sip?: SipSettings;
@@ -30,6 +32,8 @@ export interface AppCoreOptions {
   readonly log?: (line: string) => void;
   /** Idle time for automatic Away (presence); default: none (no automatic Away). */
   readonly idle?: IdleSource;
+  /** Server-side contact list (XCAP): root per account, else discovered through DNS `_xcap._tcp`. */
+  readonly xcap?: XcapSettings;
 }
 
 export interface AppCore {
@@ -42,6 +46,7 @@ export interface AppCore {
   readonly presence: PresenceService;
   readonly history: HistoryStore;
   readonly contacts: ContactsService;
+  readonly serverLists: ServerListService;
   close(): Promise<void>;
 }
 
@@ -84,6 +89,14 @@ export function createAppCore(platform: Platform, options: AppCoreOptions | ((li
     ...(opts.clock ? { clock: opts.clock } : {}),
     log,
   });
+  // The contact list on the server (resource-lists over XCAP), synced on sign-in and after local edits.
+  const serverLists = new ServerListService({
+    store: contactStore,
+    db,
+    events,
+    settings: { ...(opts.sip?.dnsServers ? { dnsServers: opts.sip.dnsServers } : {}), ...opts.xcap },
+    log,
+  });
   const presence = new PresenceService({
     accounts,
     events,
@@ -102,7 +115,12 @@ export function createAppCore(platform: Platform, options: AppCoreOptions | ((li
         carrier: platform.carrier,
       }),
       'account.list': async () => store.list(),
-      'account.signIn': async (request) => accounts.signIn(request),
+      'account.signIn': async (request) => {
+        const state = await accounts.signIn(request);
+        // Not awaited: the list is shown from the local copy at once and follows the server when it answers.
+        if (state.state === 'registered') void serverLists.signedIn(state.accountId, request.password);
+        return state;
+      },
       'account.signOut': async ({ accountId }) => {
         // Withdraw our published presence first, so watchers do not see us online until it expires.
         await presence.beforeSignOut(accountId);
@@ -121,6 +139,7 @@ export function createAppCore(platform: Platform, options: AppCoreOptions | ((li
     { onInternalError: (command, error) => log(`ipc ${command}: ${error instanceof Error ? error.stack : String(error)}`) },
   );
   const close = async (): Promise<void> => {
+    serverLists.close();
     await presence.close();
     await chat.close();
     await accounts.close();
@@ -128,5 +147,5 @@ export function createAppCore(platform: Platform, options: AppCoreOptions | ((li
     activeAccount.dispose();
     db.close();
   };
-  return { dispatch, events, platform, accounts, trace, chat, presence, history, contacts, close };
+  return { dispatch, events, platform, accounts, trace, chat, presence, history, contacts, serverLists, close };
 }

@@ -149,13 +149,20 @@ export class XcapClient {
       req.on('response', (res) => {
         const chunks: Buffer[] = [];
         let size = 0;
+        let tooBig = false;
         res.on('data', (c: Buffer) => {
           size += c.length;
-          if (size > max) req.destroy(new XcapError(`XCAP ${method}: document larger than ${max} bytes`));
-          else chunks.push(c);
+          if (size <= max) {
+            chunks.push(c);
+          } else if (!tooBig) {
+            tooBig = true;
+            chunks.length = 0;
+            reject(new XcapError(`XCAP ${method}: document larger than ${max} bytes`));
+            res.destroy();
+          }
         });
         res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
+        res.on('error', (err) => reject(new XcapUnreachableError(`XCAP ${method}: ${err.message}`)));
       });
       req.end(payload);
     });
