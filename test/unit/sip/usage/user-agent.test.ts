@@ -69,7 +69,8 @@ describe('UserAgent inbound path and bad input (issue item 10)', () => {
     const inDialog = GOOD_MESSAGE.replace('To: <sip:alice@example.net>', 'To: <sip:alice@example.net>;tag=unknown');
     const dest = { transport: 'tls' as const, host: '127.0.0.1', port: 40000 };
     await peer.send(inDialog, dest);
-    await peer.send(GOOD_MESSAGE.replace(/MESSAGE/g, 'BENOTIFY').replace('z9hG4bKm1', 'z9hG4bKm2'), dest);
+    // (Not BENOTIFY: it is never answered, MS-SIP §3.5.5.3 — see test/unit/sip/usage/subscription.test.ts.)
+    await peer.send(GOOD_MESSAGE.replace(/MESSAGE/g, 'PING').replace('z9hG4bKm1', 'z9hG4bKm2'), dest);
     await peer.send(GOOD_MESSAGE.replace(/MESSAGE/g, 'CANCEL').replace('z9hG4bKm1', 'z9hG4bKm3'), dest);
     await peer.send(GOOD_MESSAGE.replace('z9hG4bKm1', 'z9hG4bKm4'), dest);
     await settle();
