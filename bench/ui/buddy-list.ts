@@ -64,7 +64,7 @@ try {
     // First render: load → React commit → the next frame is painted.
     const ms = await page.evaluate(async (n) => {
       const t0 = performance.now();
-      window.parleyBench!.load(n, 20);
+      (window as unknown as { parleyBench: { load(n: number, g: number): void } }).parleyBench.load(n, 20);
       await new Promise<void>((r) => requestAnimationFrame(() => setTimeout(r, 0)));
       if (!document.querySelector('[data-uri]')) throw new Error('no contact row rendered');
       return performance.now() - t0;
