@@ -27,7 +27,7 @@ const WINDOW_MS = quick ? 5 : 6;
  * 500), and timing it before that would flatter us. --quick is a smoke run and does not get there.
  */
 const WARM_N = quick ? 300 : 700;
-const HEAP_N = 1000;
+const HEAP_N = quick ? 1000 : 2000;
 
 const MESSAGES = ['invite-sdp', 'notify-pidf', 'message', '200ok-5via-6rr'] as const;
 const dir = fileURLToPath(new URL('./messages/', import.meta.url));
