@@ -178,6 +178,8 @@ export class HistoryStore {
         display_name = COALESCE(?, display_name) WHERE id = ?`),
       insertMessage: p(`INSERT INTO history_messages (id, conversation_id, direction, text, html, at, state, failure, detail, dedupe_key)
         VALUES (@id, @conversationId, @direction, @text, @html, @at, @state, @failure, @detail, @dedupeKey) ON CONFLICT DO NOTHING`),
+      // The search entry of a new message (migration 3: written here, not by a trigger; see there why).
+      indexMessage: p('INSERT INTO history_messages_fts (rowid, text) VALUES (?, ?)'),
       updateState: p('UPDATE history_messages SET state = ?, failure = ?, detail = ? WHERE id = ?'),
       message: p(`SELECT ${MESSAGE_COLUMNS} FROM history_messages m WHERE m.id = ?`),
       messagePosition: p('SELECT at, seq FROM history_messages WHERE id = ? AND conversation_id = ?'),
@@ -218,19 +220,23 @@ export class HistoryStore {
     // costs as much as the insert — their order makes the duplicate path leave nothing behind anyway.
     const appendOutgoing = (m: ChatMessage): void => {
       const created = sql.insertConversationIfMissing.run(m.conversationId, null, m.at).changes > 0;
-      if (sql.insertMessage.run(row(m, null)).changes === 0) {
+      const inserted = sql.insertMessage.run(row(m, null));
+      if (inserted.changes === 0) {
         if (created) sql.deleteConversation.run(m.conversationId);
         throw new HistoryError('duplicate-message', `a message with id ${JSON.stringify(m.id)} is already stored`);
       }
+      sql.indexMessage.run(inserted.lastInsertRowid, m.text);
       sql.touch.run(m.at, m.conversationId);
     };
     const insertIncoming = (m: ChatMessage, key: string, displayName: string | null): boolean => {
       const created = sql.insertConversationIfMissing.run(m.conversationId, displayName, m.at).changes > 0;
-      if (sql.insertMessage.run(row(m, key)).changes === 0) {
+      const inserted = sql.insertMessage.run(row(m, key));
+      if (inserted.changes === 0) {
         // A duplicate: the conversation row we may just have created stays out of the list.
         if (created) sql.deleteConversation.run(m.conversationId);
         return false;
       }
+      sql.indexMessage.run(inserted.lastInsertRowid, m.text);
       sql.bumpIncoming.run(m.at, displayName, m.conversationId);
       return true;
     };

@@ -178,6 +178,35 @@ describe('history store: conversations', () => {
   });
 });
 
+describe('history store: search index written by the store (migration 3)', () => {
+  const integrity = (db: ReturnType<typeof openDatabase>) => db.prepare("INSERT INTO history_messages_fts (history_messages_fts, rank) VALUES ('integrity-check', 1)").run();
+
+  test('every stored message is indexed once, duplicates are not, in and out of batch(), and a failed batch leaves no entry', () => {
+    const db = openDatabase(':memory:');
+    const h = new HistoryStore(db);
+    assert.equal((db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'trigger' AND name = 'history_messages_fts_insert'").get() as { n: number }).n, 0);
+    h.appendOutgoing(out('o1', 'walrus outgoing', 1));
+    assert.equal(h.insertIncoming(incoming('i1', 'walrus incoming', 2), 'k1'), true);
+    assert.equal(h.insertIncoming(incoming('i1-dup', 'walrus duplicate', 3), 'k1'), false);
+    assert.throws(() => h.appendOutgoing(out('o1', 'walrus again', 4)), (e: unknown) => e instanceof HistoryError && e.code === 'duplicate-message');
+    h.batch(() => {
+      assert.equal(h.insertIncoming(incoming('i2', 'walrus in a batch', 5, CAROL), 'k2'), true);
+      assert.equal(h.insertIncoming(incoming('i2-dup', 'walrus in a batch again', 6, CAROL), 'k2'), false, 'a duplicate of a message of the same batch');
+      assert.equal(h.insertIncoming(incoming('i3', 'walrus last', 7), 'k3'), true);
+    });
+    assert.throws(() =>
+      h.batch(() => {
+        h.insertIncoming(incoming('i4', 'walrus rolled back', 8), 'k4');
+        throw new Error('disk full');
+      }),
+    );
+    assert.doesNotThrow(() => integrity(db));
+    assert.deepEqual(h.search('walrus').map((hit) => hit.message.id), ['i3', 'i2', 'i1', 'o1']);
+    assert.equal(h.get('i4'), undefined);
+    assert.deepEqual(h.conversations().map((c) => [c.id, c.unread]), [[BOB, 2], [CAROL, 1]]);
+  });
+});
+
 describe('history store: export', () => {
   test('text: one line per message with ISO time, direction and who; control characters neutralised', () => {
     const h = memoryStore(() => Date.UTC(2024, 4, 1, 12));
@@ -243,7 +272,7 @@ describe('history store: persistence and migrations', () => {
     const h = new HistoryStore(db);
     assert.deepEqual(h.search('existed').map((hit) => hit.message.id), ['old']);
     const versions = db.prepare('SELECT version FROM schema_migrations WHERE area = ? ORDER BY version').all(HISTORY_AREA) as { version: number }[];
-    assert.deepEqual(versions.map((v) => v.version), [1, 2]);
+    assert.deepEqual(versions.map((v) => v.version), [1, 2, 3]);
     // Opening again applies nothing.
     assert.deepEqual(migrate(db, HISTORY_AREA, historyMigrations), []);
     db.close();
