@@ -75,7 +75,33 @@ if (needsTestbed) {
   };
 }
 
-const child = spawn(process.execPath, ['--import', 'tsx', '--test', ...selected], { stdio: 'inherit', env });
-const code = await new Promise((res) => child.on('exit', (c, sig) => res(c ?? (sig ? 1 : 0))));
+// Files that stop or restart a testbed domain (they say so with an `@test-exclusive` line near the top)
+// run after the rest, one at a time: everything else runs concurrently, since most integration tests spend
+// their time waiting on the network, and a domain going down under them would fail them for nothing.
+const isExclusive = (file) => /@test-exclusive\b/.test(readFileSync(file, 'utf8').slice(0, 2000));
+const exclusive = selected.filter(isExclusive);
+const shared = selected.filter((f) => !exclusive.includes(f));
+
+/** Runs one `node --test` phase, echoing its output, and returns its exit code and pass/fail counts. */
+async function runPhase(files, concurrency) {
+  if (files.length === 0) return { code: 0, pass: 0, fail: 0 };
+  const child = spawn(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...files], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env,
+  });
+  let tail = '';
+  child.stdout.on('data', (chunk) => {
+    process.stdout.write(chunk);
+    tail = (tail + chunk).slice(-4000);
+  });
+  const code = await new Promise((res) => child.on('exit', (c, sig) => res(c ?? (sig ? 1 : 0))));
+  const count = (name) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(tail)?.[1] ?? 0);
+  return { code, pass: count('pass'), fail: count('fail') + count('cancelled') };
+}
+
+const first = await runPhase(shared, Number(process.env.PARLEY_TEST_CONCURRENCY ?? 4));
+const second = await runPhase(exclusive, 1);
 await stopTestbed();
-process.exit(code);
+// One closing line for the whole suite across both phases.
+console.log(`${first.pass + second.pass} passed, ${first.fail + second.fail} failed`);
+process.exit(first.code || second.code);

@@ -1,3 +1,4 @@
+// @test-exclusive: stops and restarts a testbed domain, so scripts/test.mjs runs this file alone.
 // Issue "SIP user agent core", acceptance against the real two-domain testbed: SRV discovery, TLS, digest,
 // refresh, un-register; certificate failures and pinning; a wrong password; re-registration after the home
 // server comes back.

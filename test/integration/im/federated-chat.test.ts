@@ -1,3 +1,4 @@
+// @test-exclusive: stops and restarts a testbed domain, so scripts/test.mjs runs this file alone.
 // IM issue acceptance against the two-domain testbed: alice@alpha.test and bob@beta.test (both Parley cores, page
 // mode) exchange messages both ways with typing; bob offline → "offline"; 100 messages in a burst arrive in order;
 // a restarted core reloads its conversations and finds a word; beta's server down while alice sends → retried,

@@ -1,3 +1,4 @@
+// @test-exclusive: stops and restarts a testbed domain, so scripts/test.mjs runs this file alone.
 // The harness itself: DNS answers the profile's names, users work at once and stop working when deleted,
 // and a domain restarted with stopDomain/startDomain keeps its users.
 import { test, before } from 'node:test';
