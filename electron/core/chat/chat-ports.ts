@@ -17,6 +17,8 @@ export interface ChatHistory {
   markRead(conversationId: string): boolean;
   pendingOutgoing(): ChatMessage[];
   search(query: string, options?: { conversationId?: string; limit?: number }): HistoryHit[];
+  /** Runs `fn` in one transaction (all or nothing): the group commit of incoming messages. */
+  batch<T>(fn: () => T): T;
 }
 
 export interface BlockList {

@@ -2,7 +2,7 @@
 // visible delivery state for every message, both IM modes (page MESSAGE and LCS INVITE sessions, chosen per
 // contact by the capability book), incoming messages from both modes (sanitised, deduplicated, blocked senders
 // refused), and typing both ways. See README.md in this folder for the rules and why.
-import { createHash, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { ChatStateChange, HistoryHit } from '../../../shared/ipc/contract';
 import type { ChatMessage, ConversationSummary, DeliveryState, FailureReason } from '../../../shared/model/chat';
 import { systemClock } from '../../sip/clock';
@@ -75,6 +75,17 @@ interface Conversation {
   readonly typingIn: TypingReceiver;
 }
 
+/** An incoming message waiting for the group commit (see queueIncoming). */
+interface PendingIncoming {
+  readonly message: ChatMessage;
+  readonly key: string;
+  readonly displayName: string | undefined;
+  readonly answer: (answer: ImAnswer) => void;
+}
+
+const ACCEPTED: ImAnswer = { status: 200 };
+const STORE_FAILED: ImAnswer = { status: 500, reason: 'Server Internal Error' };
+
 interface Binding {
   readonly accountId: string;
   readonly ua: UserAgent;
@@ -92,6 +103,15 @@ export class ChatService {
   readonly book: CapabilityBook;
   private readonly unsubscribe: () => void;
   private closed = false;
+  /** Incoming page-mode messages of this event-loop turn, stored together by flushIncoming. */
+  private pendingIncoming: PendingIncoming[] = [];
+  private flushScheduled = false;
+  /**
+   * Incoming message ids: a random per-process prefix (72 bits) and a counter. Duplicates are found by the
+   * Call-ID/CSeq/From-tag key, not the id, so the id need not be derived from it (a SHA-256 per message was).
+   */
+  private readonly idPrefix = `in-${randomBytes(9).toString('base64url')}-`;
+  private idCounter = 0;
 
   constructor(private readonly options: ChatServiceOptions) {
     this.clock = options.clock ?? systemClock;
@@ -170,6 +190,8 @@ export class ChatService {
 
   /** Closes IM sessions (BYE) and stops timers; pending messages stay in history for the next start. */
   async close(): Promise<void> {
+    // What arrived in this turn is stored and answered before we stop.
+    this.flushIncoming();
     this.closed = true;
     this.unsubscribe();
     for (const conv of this.conversations.values()) {
@@ -443,11 +465,13 @@ export class ChatService {
     const typeWithMsgr = parsed.msgr ? `${parsed.contentType}; msgr=${parsed.msgr}` : parsed.contentType;
     const content = decodeContent(typeWithMsgr, parsed.body);
     if (!content) return { status: 200 };
-    this.store(aor.uri, request, content, `${request.cseq.seq} INVITE`);
+    this.storeNow(this.incomingMessage(aor.uri, content), request, `${request.cseq.seq} INVITE`);
     return { status: 200, tookFirstMessage: true };
   }
 
-  private receive(accountId: string, request: SipRequest, session: ImSession | undefined): ImAnswer {
+  private receive(accountId: string, request: SipRequest, session: ImSession): ImAnswer;
+  private receive(accountId: string, request: SipRequest, session: undefined): ImAnswer | Promise<ImAnswer>;
+  private receive(accountId: string, request: SipRequest, session: ImSession | undefined): ImAnswer | Promise<ImAnswer> {
     const aor = addressOfRecord(request.from.uriText);
     if (!aor) return { status: 400, reason: 'Bad Request (From is not user@domain)' };
     if (!session && this.options.blocks?.isBlocked(accountId, aor.uri)) return { status: 480, reason: 'Temporarily Unavailable' };
@@ -466,15 +490,21 @@ export class ChatService {
     if (request.body.length === 0) return { status: 200 };
     const content = decodeContent(contentType, request.body);
     if (!content) return { status: 415, reason: 'Unsupported Media Type', headers: [['Accept', IM_ACCEPT]] };
-    if (!session) this.book.learnFromRequest(aor.uri, request);
+    const message = this.incomingMessage(aor.uri, content);
+    // Page mode: stored in the group commit of this turn, answered once stored (the pager waits for the promise).
+    if (!session) {
+      this.book.learnFromRequest(aor.uri, request);
+      return this.queueIncoming(message, request, String(request.cseq.seq));
+    }
+    // In a session the usage answers synchronously: stored now (after whatever is queued, to keep the order).
     try {
-      this.store(aor.uri, request, content, String(request.cseq.seq));
+      this.storeNow(message, request, String(request.cseq.seq));
     } catch (error) {
       // Never acknowledge what we could not keep: a 500 makes the sender try again.
       this.options.log?.(`chat: could not store an incoming message: ${String(error)}`);
-      return { status: 500, reason: 'Server Internal Error' };
+      return STORE_FAILED;
     }
-    return { status: 200 };
+    return ACCEPTED;
   }
 
   private receiveInfo(session: ImSession, request: SipRequest): ImAnswer {
@@ -493,16 +523,77 @@ export class ChatService {
     return { status: 415, reason: 'Unsupported Media Type', headers: [['Accept', KEYBOARD_ACTIVITY_CONTENT_TYPE]] };
   }
 
-  /** Stores (deduplicated by Call-ID, CSeq and From tag) and announces an incoming message. */
-  private store(conversationId: string, request: SipRequest, content: { text: string; html?: string }, cseq: string): void {
+  private incomingMessage(conversationId: string, content: { text: string; html?: string }): ChatMessage {
+    const id = `${this.idPrefix}${(this.idCounter++).toString(36)}`;
+    return { id, conversationId, direction: 'in', text: content.text, ...(content.html ? { html: content.html } : {}), at: this.now(), state: 'delivered' };
+  }
+
+  /**
+   * Group commit. "A message is never lost" means no 200 before the message is stored (RFC 3428 §7: the 200 says
+   * we took it). Storing each message in its own transaction made SQLite most of the cost of receiving one (the
+   * commit and the search index flush are per transaction), so the messages that arrive in one event-loop turn are
+   * queued here and stored in one transaction on setImmediate; each is answered (200 or 500) only after that
+   * commit returned. A quiet conversation pays one turn of delay; a burst shares one commit.
+   */
+  private queueIncoming(message: ChatMessage, request: SipRequest, cseq: string): Promise<ImAnswer> {
     const key = JSON.stringify([request.callId, cseq, request.from.tag ?? '']);
-    const id = `in-${createHash('sha256').update(key).digest('hex').slice(0, 32)}`;
-    const message: ChatMessage = { id, conversationId, direction: 'in', text: content.text, ...(content.html ? { html: content.html } : {}), at: this.now(), state: 'delivered' };
+    const displayName = request.from.displayName?.trim() || undefined;
+    return new Promise<ImAnswer>((answer) => {
+      this.pendingIncoming.push({ message, key, displayName, answer });
+      if (this.flushScheduled) return;
+      this.flushScheduled = true;
+      setImmediate(() => this.flushIncoming());
+    });
+  }
+
+  /** Stores the queued incoming messages in one transaction, then answers and announces each. Never throws. */
+  private flushIncoming(): void {
+    this.flushScheduled = false;
+    const batch = this.pendingIncoming;
+    if (batch.length === 0) return;
+    this.pendingIncoming = [];
+    const history = this.options.history;
+    const insert = (p: PendingIncoming) => history.insertIncoming(p.message, p.key, p.displayName ? { displayName: p.displayName } : {});
+    let stored: boolean[] | undefined;
+    try {
+      stored = history.batch(() => batch.map(insert));
+    } catch (error) {
+      // The whole group was rolled back: store them one by one, so one bad message costs only its own 200.
+      this.options.log?.(`chat: storing ${batch.length} incoming messages together failed, one by one now: ${String(error)}`);
+    }
+    for (const [i, p] of batch.entries()) {
+      let isNew: boolean;
+      try {
+        isNew = stored ? stored[i]! : insert(p);
+      } catch (error) {
+        // Never acknowledge what we could not keep: a 500 makes the sender try again.
+        this.options.log?.(`chat: could not store an incoming message: ${String(error)}`);
+        p.answer(STORE_FAILED);
+        continue;
+      }
+      p.answer(ACCEPTED);
+      this.announce(p.message, isNew);
+    }
+  }
+
+  /** Stores one incoming message in its own transaction (session mode answers synchronously). Throws if it cannot. */
+  private storeNow(message: ChatMessage, request: SipRequest, cseq: string): void {
+    this.flushIncoming();
+    const key = JSON.stringify([request.callId, cseq, request.from.tag ?? '']);
     const displayName = request.from.displayName?.trim();
-    const stored = this.options.history.insertIncoming(message, key, displayName ? { displayName } : {});
-    const conv = this.conversation(conversationId);
-    conv.typingIn.messageReceived();
-    if (stored) this.options.events.emit('chat.message', message);
+    const isNew = this.options.history.insertIncoming(message, key, displayName ? { displayName } : {});
+    this.announce(message, isNew);
+  }
+
+  /** A stored message clears the sender's typing indication; a new one (not a duplicate) is shown. */
+  private announce(message: ChatMessage, isNew: boolean): void {
+    try {
+      this.conversation(message.conversationId).typingIn.messageReceived();
+      if (isNew) this.options.events.emit('chat.message', message);
+    } catch (error) {
+      // Stored and answered already: a listener's failure must not cost the other messages of the group.
+      this.options.log?.(`chat: could not announce ${message.id}: ${String(error)}`);
+    }
   }
 
   // --- helpers -----------------------------------------------------------------------------------------------

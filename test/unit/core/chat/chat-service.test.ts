@@ -21,13 +21,13 @@ interface Peer {
   got: string[];
 }
 
-function setup(opts: { db?: SqliteDatabase; blocked?: string[]; registered?: boolean } = {}) {
+function setup(opts: { db?: SqliteDatabase; blocked?: string[]; registered?: boolean; history?: (db: SqliteDatabase) => HistoryStore } = {}) {
   const pair = makePair();
   const events = new EventBus();
   const seen: Array<{ name: EventName; payload: unknown }> = [];
   events.subscribe((name, payload) => seen.push({ name, payload }));
   const db = opts.db ?? openDatabase(':memory:');
-  const history = new HistoryStore(db);
+  const history = opts.history ? opts.history(db) : new HistoryStore(db);
   const peer: Peer = { page: () => ({ status: 200 }), invite: () => ({ status: 200, tookFirstMessage: true }), got: [] };
   new Pager(pair.bob.sender, (m, h) => pair.bob.onRequestMethod(m, h), {
     onMessage: (r) => {
@@ -178,7 +178,8 @@ describe('ChatService', () => {
     assert.equal(incoming[0]!.html, '<b>hi</b><a>x</a>');
     assert.equal(incoming[0]!.text, 'hix');
     const answers = t.pair.log.filter((e) => e.from === 'alice').map((e) => e.wire.slice(0, e.wire.indexOf('\r\n')));
-    assert.deepEqual(answers, ['SIP/2.0 200 OK', 'SIP/2.0 200 OK', 'SIP/2.0 415 Unsupported Media Type', 'SIP/2.0 480 Temporarily Unavailable']);
+    // Refusals go at once, 200s after the group commit: answers to different transactions come in any order.
+    assert.deepEqual(answers.sort(), ['SIP/2.0 200 OK', 'SIP/2.0 200 OK', 'SIP/2.0 415 Unsupported Media Type', 'SIP/2.0 480 Temporarily Unavailable']);
     assert.equal(t.history.messages('sip:mallory@beta.test').length, 0);
   });
 
@@ -207,5 +208,89 @@ describe('ChatService', () => {
     await settle();
     assert.deepEqual(second.peer.got, ['survives']);
     assert.equal(second.history.get(m.id)?.state, 'delivered');
+  });
+
+  describe('group commit of incoming page-mode messages', () => {
+    /** A MESSAGE from bob to alice as raw bytes (branch, Call-ID and From tag from `n`). */
+    const wire = (n: number | string, text: string, from = 'sip:bob@beta.test') =>
+      `MESSAGE sip:alice@127.0.0.1:40000 SIP/2.0\r\nVia: SIP/2.0/TLS 127.0.0.2:5061;branch=z9hG4bKg${n}\r\nFrom: "Bob" <${from}>;tag=g${n}\r\nTo: <sip:alice@alpha.test>\r\nCall-ID: g${n}\r\nCSeq: 1 MESSAGE\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`;
+    const answersOf = (t: ReturnType<typeof setup>) => t.pair.log.filter((e) => e.from === 'alice').map((e) => e.wire.slice(0, e.wire.indexOf('\r\n')));
+    const shown = (t: ReturnType<typeof setup>) => t.seen.filter((e) => e.name === 'chat.message').map((e) => (e.payload as { text: string }).text);
+
+    test('a burst in one turn is one transaction; every 200 leaves only after the commit; order kept; a duplicate of the same burst shown once', async () => {
+      let batches = 0;
+      const t = setup({
+        history: (db) =>
+          new (class extends HistoryStore {
+            override batch<T>(fn: () => T): T {
+              batches++;
+              return super.batch(fn);
+            }
+          })(db),
+      });
+      // When each answer goes on the wire, how many messages are stored already.
+      const storedAtAnswer: number[] = [];
+      const push = t.pair.log.push.bind(t.pair.log);
+      t.pair.log.push = (...entries) => {
+        for (const e of entries) if (e.from === 'alice') storedAtAnswer.push(t.history.messages('sip:bob@beta.test').length);
+        return push(...entries);
+      };
+      for (const [n, text] of [[1, 'one'], [2, 'two'], [1, 'one again (re-sent: same Call-ID, CSeq, From tag)'], [3, 'three']] as const) {
+        t.pair.aliceWire.inject(wire(n, text).replace(`branch=z9hG4bKg${n}`, `branch=z9hG4bKg${n}-${text.length}`));
+      }
+      await Promise.resolve();
+      await Promise.resolve();
+      assert.deepEqual(answersOf(t), [], 'nothing is answered before the commit');
+      assert.equal(t.history.messages('sip:bob@beta.test').length, 0);
+      await settle();
+      assert.equal(batches, 1);
+      assert.deepEqual(answersOf(t), ['SIP/2.0 200 OK', 'SIP/2.0 200 OK', 'SIP/2.0 200 OK', 'SIP/2.0 200 OK']);
+      assert.deepEqual(storedAtAnswer, [3, 3, 3, 3]);
+      assert.deepEqual(shown(t), ['one', 'two', 'three']);
+      assert.deepEqual(t.history.messages('sip:bob@beta.test').map((m) => m.text), ['one', 'two', 'three']);
+      assert.equal(t.history.conversation('sip:bob@beta.test')?.unread, 3);
+      assert.equal(new Set(t.history.messages('sip:bob@beta.test').map((m) => m.id)).size, 3, 'ids are unique');
+    });
+
+    test('a message the store refuses gets 500 and is not shown; the others of its group are stored and answered 200', async () => {
+      const t = setup({
+        history: (db) =>
+          new (class extends HistoryStore {
+            override insertIncoming(m: Parameters<HistoryStore['insertIncoming']>[0], key: string, o?: { displayName?: string }): boolean {
+              if (m.text === 'poison') throw new Error('disk I/O error');
+              return super.insertIncoming(m, key, o);
+            }
+          })(db),
+      });
+      t.pair.aliceWire.inject(wire(1, 'before'));
+      t.pair.aliceWire.inject(wire(2, 'poison'));
+      t.pair.aliceWire.inject(wire(3, 'after'));
+      await settle();
+      assert.deepEqual(answersOf(t), ['SIP/2.0 200 OK', 'SIP/2.0 500 Server Internal Error', 'SIP/2.0 200 OK']);
+      assert.deepEqual(shown(t), ['before', 'after']);
+      assert.deepEqual(t.history.messages('sip:bob@beta.test').map((m) => m.text), ['before', 'after']);
+    });
+
+    test('a closed database: every queued message gets 500, none is shown', async () => {
+      const t = setup();
+      t.pair.aliceWire.inject(wire(1, 'one'));
+      t.pair.aliceWire.inject(wire(2, 'two'));
+      await Promise.resolve();
+      t.db.close();
+      await settle();
+      assert.deepEqual(answersOf(t), ['SIP/2.0 500 Server Internal Error', 'SIP/2.0 500 Server Internal Error']);
+      assert.deepEqual(shown(t), []);
+    });
+
+    test('close() stores and answers what is queued before it stops', async () => {
+      const t = setup();
+      t.pair.aliceWire.inject(wire(1, 'last words'));
+      await Promise.resolve();
+      assert.equal(t.history.messages('sip:bob@beta.test').length, 0);
+      await t.chat.close();
+      assert.deepEqual(t.history.messages('sip:bob@beta.test').map((m) => m.text), ['last words']);
+      await settle();
+      assert.deepEqual(answersOf(t), ['SIP/2.0 200 OK']);
+    });
   });
 });
