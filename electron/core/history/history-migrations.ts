@@ -80,4 +80,20 @@ export const historyMigrations: readonly Migration[] = [
       db.exec('DROP TRIGGER history_messages_fts_insert');
     },
   },
+  {
+    version: 4,
+    description: 'search index written behind, up to a recorded message',
+    up(db) {
+      // history-store.ts indexes new messages a little later, many per transaction (a search first catches up, so
+      // results stay complete). indexed_seq: every message with seq ≤ it is in the index, none after it; a crash
+      // before the index caught up is repaired on the next start from here. Everything stored so far is indexed.
+      db.exec(`
+        CREATE TABLE history_search_state (
+          id INTEGER PRIMARY KEY CHECK (id = 1),
+          indexed_seq INTEGER NOT NULL
+        );
+        INSERT INTO history_search_state (id, indexed_seq) SELECT 1, COALESCE(MAX(seq), 0) FROM history_messages;
+      `);
+    },
+  },
 ];

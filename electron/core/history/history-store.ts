@@ -18,6 +18,10 @@
 //   - chat.list → conversations(); chat.open → openConversation(id) + messages(id, {limit}) + markRead(id);
 //     chat.markRead → markRead(id); unreadTotal() for the tray badge.
 //   - Bulk inserts (imports, tests): wrap the loop in batch(() => …) — one transaction, one fsync.
+//   - Search index: written behind (searchIndexDelayMs, default 250 ms), many messages per transaction, because
+//     indexing one message in its own transaction was half of storing it. search() and deleteConversation()
+//     catch up first, so results are always complete; a crash before the index caught up is repaired when the
+//     store opens (history_search_state.indexed_seq, migration 4). indexPending() catches up on demand.
 // Errors are HistoryError with a code; a failed call changes nothing.
 import { deliveryState, failureReason } from '../../../shared/model/chat';
 import type { ChatMessage, ConversationSummary, DeliveryState, FailureReason } from '../../../shared/model/chat';
@@ -44,6 +48,8 @@ export class HistoryError extends Error {
 export interface HistoryStoreOptions {
   /** Epoch ms; injected so tests control "now" (conversation opened, export date). */
   readonly now?: () => number;
+  /** How long new messages may wait for the search index (default 250 ms; see the file comment). */
+  readonly searchIndexDelayMs?: number;
 }
 
 export interface MessagesQuery {
@@ -161,6 +167,11 @@ export class HistoryStore {
   readonly #appendOutgoing: (m: ChatMessage) => void;
   readonly #insertIncoming: (m: ChatMessage, key: string, displayName: string | null) => boolean;
   readonly #deleteConversation: (id: string) => boolean;
+  readonly #indexPending: () => number;
+  readonly #indexDelayMs: number;
+  /** Messages were stored since the index last caught up. */
+  #behind = false;
+  #indexTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(db: SqliteDatabase, options: HistoryStoreOptions = {}) {
     this.#db = db;
@@ -178,8 +189,11 @@ export class HistoryStore {
         display_name = COALESCE(?, display_name) WHERE id = ?`),
       insertMessage: p(`INSERT INTO history_messages (id, conversation_id, direction, text, html, at, state, failure, detail, dedupe_key)
         VALUES (@id, @conversationId, @direction, @text, @html, @at, @state, @failure, @detail, @dedupeKey) ON CONFLICT DO NOTHING`),
-      // The search entry of a new message (migration 3: written here, not by a trigger; see there why).
-      indexMessage: p('INSERT INTO history_messages_fts (rowid, text) VALUES (?, ?)'),
+      // Search entries of new messages (migrations 3 and 4: written here, behind, not by a trigger; see there why).
+      indexedSeq: p('SELECT indexed_seq FROM history_search_state WHERE id = 1').pluck(),
+      lastSeq: p('SELECT COALESCE(MAX(seq), 0) FROM history_messages').pluck(),
+      indexFrom: p('INSERT INTO history_messages_fts (rowid, text) SELECT seq, text FROM history_messages WHERE seq > ? AND seq <= ? ORDER BY seq'),
+      setIndexedSeq: p('UPDATE history_search_state SET indexed_seq = ? WHERE id = 1'),
       updateState: p('UPDATE history_messages SET state = ?, failure = ?, detail = ? WHERE id = ?'),
       message: p(`SELECT ${MESSAGE_COLUMNS} FROM history_messages m WHERE m.id = ?`),
       messagePosition: p('SELECT at, seq FROM history_messages WHERE id = ? AND conversation_id = ?'),
@@ -225,7 +239,6 @@ export class HistoryStore {
         if (created) sql.deleteConversation.run(m.conversationId);
         throw new HistoryError('duplicate-message', `a message with id ${JSON.stringify(m.id)} is already stored`);
       }
-      sql.indexMessage.run(inserted.lastInsertRowid, m.text);
       sql.touch.run(m.at, m.conversationId);
     };
     const insertIncoming = (m: ChatMessage, key: string, displayName: string | null): boolean => {
@@ -236,18 +249,71 @@ export class HistoryStore {
         if (created) sql.deleteConversation.run(m.conversationId);
         return false;
       }
-      sql.indexMessage.run(inserted.lastInsertRowid, m.text);
       sql.bumpIncoming.run(m.at, displayName, m.conversationId);
       return true;
     };
     const appendTx = db.transaction(appendOutgoing);
     const incomingTx = db.transaction(insertIncoming);
-    this.#appendOutgoing = (m) => (db.inTransaction ? appendOutgoing(m) : appendTx(m));
-    this.#insertIncoming = (m, key, name) => (db.inTransaction ? insertIncoming(m, key, name) : incomingTx(m, key, name));
+    this.#appendOutgoing = (m) => {
+      if (db.inTransaction) appendOutgoing(m);
+      else appendTx(m);
+      this.#indexLater();
+    };
+    this.#insertIncoming = (m, key, name) => {
+      const stored = db.inTransaction ? insertIncoming(m, key, name) : incomingTx(m, key, name);
+      if (stored) this.#indexLater();
+      return stored;
+    };
+    // Every message after indexed_seq, in seq order (AUTOINCREMENT: never reused), and the mark moved, together.
+    const indexPending = db.transaction((): number => {
+      const from = sql.indexedSeq.get() as number;
+      const to = sql.lastSeq.get() as number;
+      const indexed = to > from ? sql.indexFrom.run(from, to).changes : 0;
+      if (to !== from) sql.setIndexedSeq.run(to);
+      return indexed;
+    });
+    this.#indexPending = () => {
+      const indexed = indexPending();
+      this.#behind = false;
+      return indexed;
+    };
+    // The delete trigger removes a message's entry: it must be there first (an FTS5 'delete' of an entry that
+    // was never written corrupts the index).
     this.#deleteConversation = db.transaction((id: string) => {
+      this.indexPending();
       sql.deleteMessages.run(id);
       return sql.deleteConversation.run(id).changes > 0;
     });
+    this.#indexDelayMs = options.searchIndexDelayMs ?? 250;
+    // Repairs an index a crash left behind (see the file comment).
+    this.#indexPending();
+  }
+
+  #indexLater(): void {
+    this.#behind = true;
+    if (this.#indexTimer !== undefined) return;
+    this.#indexTimer = setTimeout(() => {
+      this.#indexTimer = undefined;
+      // Closed meanwhile: the next start catches up. A failure here is retried by the next search or start.
+      if (!this.#db.open || this.#db.inTransaction) return;
+      try {
+        this.#indexPending();
+      } catch {
+        this.#behind = true;
+      }
+    }, this.#indexDelayMs);
+    // A pending index never keeps the process alive: the next start catches up.
+    this.#indexTimer.unref?.();
+  }
+
+  /**
+   * Brings the search index up to date now (normally it catches up on its own within searchIndexDelayMs, and
+   * before every search); returns how many messages it indexed.
+   */
+  indexPending(): number {
+    if (this.#indexTimer !== undefined) clearTimeout(this.#indexTimer);
+    this.#indexTimer = undefined;
+    return this.#indexPending();
   }
 
   /** Stores a message the user sent (normally state 'queued'); creates the conversation if needed. */
@@ -335,6 +401,7 @@ export class HistoryStore {
   search(query: string, options: SearchOptions = {}): HistoryHit[] {
     const match = toFtsQuery(query);
     if (match === undefined) return [];
+    if (this.#behind) this.indexPending();
     const rows = this.#sql.search.all({ query: match, conversation: options.conversationId ?? null, limit: clamp(options.limit, 50, 500) }) as (MessageRow & { snippet: string })[];
     return rows.map((r) => ({ message: toMessage(r), snippet: r.snippet }));
   }
