@@ -200,6 +200,9 @@ export class Subscriber {
   }
 }
 
+/** How long a subscription must stay active before it counts as working (see Subscription.activeSince). */
+const STABLE_MS = 60_000;
+
 function subscriptionKey(callId: string, fromTag: string): string {
   return `${callId}|${fromTag.toLowerCase()}`;
 }
@@ -219,6 +222,13 @@ export class Subscription {
   /** Bumped whenever the subscription starts over or ends: late results of older requests are ignored. */
   private generation = 0;
   private attempts = 0;
+  /**
+   * When the current dialog first became active. The back-off counter is forgotten only once a subscription has
+   * held for STABLE_MS: a notifier that ends every new subscription at once (e.g. terminated;reason=deactivated
+   * right after the first NOTIFY) would otherwise get an "immediate" re-SUBSCRIBE each time, i.e. a loop at the
+   * pacer's rate (protocol.md §2.11 item 56, RFC 6665 §4.1.3 "retry immediately" is for one retry).
+   */
+  private activeSince: number | undefined;
   private ended = false;
   private unsubscribeWhenAccepted = false;
   private cancelPaced: (() => void) | undefined;
@@ -501,7 +511,7 @@ export class Subscription {
 
   private applyState(state: ParsedSubscriptionState): void {
     if (state.state === 'active') {
-      this.attempts = 0;
+      this.activeSince ??= this.clock.now();
       const expires = state.expires ?? this.expires;
       this.setStatus({ kind: 'active', expires });
       // RFC 6665 §4.1.3: the notifier may shorten the subscription; refresh ahead of its expiry.
@@ -513,6 +523,7 @@ export class Subscription {
       this.setStatus({ kind: 'pending' });
       return;
     }
+    this.forgetFailuresIfHeld();
     const action = terminationAction(state.reason, state.retryAfter);
     const detail = `terminated${state.reason ? `;reason=${state.reason}` : ''}`;
     const reasonOnly = state.reason ? { reason: state.reason } : {};
@@ -527,6 +538,7 @@ export class Subscription {
 
   /** Schedules a fresh SUBSCRIBE with exponential back-off (or the server's Retry-After). */
   private retryLater(cause: TerminationCause, detail: string, delayMs: number | undefined, status?: number, reason?: string): void {
+    this.forgetFailuresIfHeld();
     this.reset();
     const base = this.options.retryBaseMs ?? 5000;
     const max = this.options.retryMaxMs ?? 30 * 60_000;
@@ -576,6 +588,12 @@ export class Subscription {
       this.lingerTimer = undefined;
       this.owner.unfile(key, this);
     }, 32_000);
+  }
+
+  /** A subscription that held for STABLE_MS worked: the next failure starts the back-off from the beginning. */
+  private forgetFailuresIfHeld(): void {
+    if (this.activeSince !== undefined && this.clock.now() - this.activeSince >= STABLE_MS) this.attempts = 0;
+    this.activeSince = undefined;
   }
 
   private reset(): void {
