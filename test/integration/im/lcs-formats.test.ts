@@ -91,14 +91,14 @@ describe('IM with LCS 2005 users: SDP forms, rich text, refusals', () => {
     assert.doesNotMatch(fromMsgr.html ?? '', /<script/);
   });
 
-  test('alice’s INVITE answered 488 (the user takes only x-ms-message): page mode delivers the message', async (t) => {
+  for (const status of [488, 415] as const) test(`alice’s INVITE answered ${status} (the user takes only x-ms-message): page mode delivers the message`, async (t) => {
     const a = await alice(t);
     await learnLcsUsesSessions(t, a.core, a.aor);
-    const frank = await tb.lcs.createUser({ prefix: 'frank', cleanup: t, switches: { imSdpForms: ['x-ms-message'], inviteRejectStatus: 488 } });
+    const frank = await tb.lcs.createUser({ prefix: 'frank', cleanup: t, switches: { imSdpForms: ['x-ms-message'], inviteRejectStatus: status } });
     const m = await send(a.core, frank.aor, 'one way or another');
     assert.equal((await finalState(a.core, m.id)).state, 'delivered');
     const invite = await frank.waitFor({ method: 'INVITE' }, { timeoutMs: 5000 });
-    assert.equal(invite.status, 488);
+    assert.equal(invite.status, status);
     assert.equal(invite.media?.[0]?.media, 'message', 'Parley offers the RTC 1.3 form (§2.5 item 25 "Send")');
     const page = await frank.waitFor({ method: 'MESSAGE', text: 'one way or another' }, { timeoutMs: 5000 });
     assert.equal(page.sessionId, undefined, 'out of dialog');
@@ -108,6 +108,21 @@ describe('IM with LCS 2005 users: SDP forms, rich text, refusals', () => {
     assert.equal((await finalState(a.core, m2.id)).state, 'delivered');
     await frank.waitFor({ method: 'MESSAGE', text: 'again' }, { timeoutMs: 5000 });
     assert.equal((await frank.received()).filter((r) => r.method === 'INVITE').length, 1, 'no second INVITE');
+  });
+
+  test('a text/plain MESSAGE in the session answered 415 (messageContentTypes without it): the message goes in page mode', async (t) => {
+    const a = await alice(t);
+    await learnLcsUsesSessions(t, a.core, a.aor);
+    const kim = await tb.lcs.createUser({ prefix: 'kim', cleanup: t, switches: { messageContentTypes: ['text/html'], msTextFormat: false } });
+    const m = await send(a.core, kim.aor, 'plain words');
+    assert.equal((await finalState(a.core, m.id)).state, 'delivered');
+    const invite = await kim.waitFor({ method: 'INVITE' }, { timeoutMs: 5000 });
+    assert.equal(invite.status, 200);
+    // No ms-text-format in the 200, so the text went again in the dialog (item 27), where text/plain gets 415.
+    const refused = await kim.waitFor((r) => r.method === 'MESSAGE' && r.sessionId !== undefined, { timeoutMs: 5000 });
+    assert.equal(refused.status, 415);
+    const page = await kim.waitFor((r) => r.method === 'MESSAGE' && r.sessionId === undefined && r.text === 'plain words', { timeoutMs: 5000 });
+    assert.equal(page.status, 200);
   });
 
   test('488 to the INVITE and 415 to page mode: the message fails, saying neither mode is accepted', async (t) => {
