@@ -24,6 +24,7 @@ import { historyHandlers } from './ipc/handlers/history';
 import { openDatabase } from './storage/database';
 import { diagnosticsHandlers } from './ipc/handlers/diagnostics';
 import { ServerListService } from './xcap/server-list-service';
+import { PresenceRulesService } from './xcap/presence-rules-service';
 import type { XcapSettings } from './xcap/server-list-service';
 
 export interface AppCoreOptions {
@@ -47,6 +48,7 @@ export interface AppCore {
   readonly history: HistoryStore;
   readonly contacts: ContactsService;
   readonly serverLists: ServerListService;
+  readonly presenceRules: PresenceRulesService;
   close(): Promise<void>;
 }
 
@@ -97,6 +99,8 @@ export function createAppCore(platform: Platform, options: AppCoreOptions | ((li
     settings: { ...(opts.sip?.dnsServers ? { dnsServers: opts.sip.dnsServers } : {}), ...opts.xcap },
     log,
   });
+  // Who may see our presence: pres-rules on the same XCAP server (contacts allowed, blocked ones politely blocked).
+  const presenceRules = new PresenceRulesService({ store: contactStore, lists: serverLists, log });
   const presence = new PresenceService({
     accounts,
     events,
@@ -118,7 +122,12 @@ export function createAppCore(platform: Platform, options: AppCoreOptions | ((li
       'account.signIn': async (request) => {
         const state = await accounts.signIn(request);
         // Not awaited: the list is shown from the local copy at once and follows the server when it answers.
-        if (state.state === 'registered') void serverLists.signedIn(state.accountId, request.password);
+        if (state.state === 'registered') {
+          void serverLists
+            .signedIn(state.accountId, request.password)
+            .then(() => (serverLists.hasServerList(state.accountId) ? presenceRules.reconcile(state.accountId) : undefined))
+            .catch((error: unknown) => log(`pres-rules: ${error instanceof Error ? error.message : String(error)}`));
+        }
         return state;
       },
       'account.signOut': async ({ accountId }) => {
@@ -139,6 +148,7 @@ export function createAppCore(platform: Platform, options: AppCoreOptions | ((li
     { onInternalError: (command, error) => log(`ipc ${command}: ${error instanceof Error ? error.stack : String(error)}`) },
   );
   const close = async (): Promise<void> => {
+    presenceRules.close();
     serverLists.close();
     await presence.close();
     await chat.close();
@@ -147,5 +157,5 @@ export function createAppCore(platform: Platform, options: AppCoreOptions | ((li
     activeAccount.dispose();
     db.close();
   };
-  return { dispatch, events, platform, accounts, trace, chat, presence, history, contacts, serverLists, close };
+  return { dispatch, events, platform, accounts, trace, chat, presence, history, contacts, serverLists, presenceRules, close };
 }

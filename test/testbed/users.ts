@@ -4,8 +4,10 @@
 // stopDomain/startDomain.
 import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { randomBytes, randomInt } from 'node:crypto';
+import { XcapClient } from '../../electron/core/xcap/xcap-client';
+import { buildPresRules, PRES_RULES_AUID, PRES_RULES_TYPE } from '../../electron/sip/simple/pres-rules';
 import { kamcmd } from './kamcmd';
-import { runPaths } from './layout';
+import { DOMAIN_LAYOUT, runPaths, XCAP_PORT, XCAP_ROOT_PATH } from './layout';
 import type { DomainName, RunPaths } from './layout';
 import { isDomainRunning } from './testbed';
 
@@ -23,6 +25,11 @@ export interface CreateUserOptions {
   /** Readable start of a random name, e.g. 'alice' → 'alice3f9a0c12'. Default 'u'. */
   readonly prefix?: string;
   readonly password?: string;
+  /**
+   * Presence authorization is on (pres-rules, kamailio/common.cfg). 'allow-all' (default) stores a pres-rules
+   * document letting everybody watch, as before authorization existed; 'none' stores nothing (watchers wait).
+   */
+  readonly presRules?: 'allow-all' | 'none';
 }
 
 const USER_RE = /^[a-z0-9][a-z0-9._-]{0,62}$/i;
@@ -69,7 +76,12 @@ export async function createUser(runDir: string, domain: DomainName, opts: Creat
     writeFileSync(table, `${kept.join('\n')}\n`);
   });
   await rpcIfUp(paths, domain, ['htable.sets', 'users', user, password]);
-  return { user, password, aor: `sip:${user}@${domain}`, domain };
+  const aor = `sip:${user}@${domain}`;
+  if ((opts.presRules ?? 'allow-all') === 'allow-all' && isDomainRunning(paths, domain)) {
+    const root = `http://${DOMAIN_LAYOUT[domain].address}:${XCAP_PORT}${XCAP_ROOT_PATH}`;
+    await new XcapClient({ root, xui: aor, username: user, password }).put(PRES_RULES_AUID, buildPresRules({ allow: [], block: [], others: 'allow' }), PRES_RULES_TYPE);
+  }
+  return { user, password, aor, domain };
 }
 
 /** Removes the user: credentials (now and after a restart) and any registered contacts. */
