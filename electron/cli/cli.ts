@@ -14,6 +14,7 @@ import { CliFailure, CliUsageError, coreOptionsFor, readFirstLine, SIGN_IN_HELP,
 import { sendAndWait } from './commands/send';
 import { listen } from './commands/listen';
 import { PRESENCE_HELP, presenceCommand } from './commands/presence';
+import { CONTACTS_HELP, CONTACTS_OPTIONS, contactsCommand, contactsCoreOptions } from './commands/contacts';
 
 export const HELP = `Usage: parley <command> [options]
 
@@ -22,7 +23,7 @@ Commands:
   accounts list        list configured accounts
   send <uri> <text>    sign in, send one message, exit 0 once delivered (1 with the reason if not)
   listen               sign in and print incoming messages, typing and delivery states until stopped
-${PRESENCE_HELP}
+${PRESENCE_HELP}${CONTACTS_HELP}
 Options:
   --json               print machine-readable JSON
   --profile <dir>      profile directory (default: $PARLEY_PROFILE or ~/.config/parley)
@@ -50,6 +51,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         json: { type: 'boolean', default: false },
         ...SIGN_IN_OPTIONS,
         note: { type: 'string' },
+        ...CONTACTS_OPTIONS,
         version: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -70,7 +72,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
   let coreOptions;
   try {
-    coreOptions = coreOptionsFor(values);
+    coreOptions = { ...coreOptionsFor(values), ...contactsCoreOptions(values) };
   } catch (error) {
     io.err(`parley: ${(error as Error).message}`);
     return 2;
@@ -78,6 +80,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const core = createAppCore(nodePlatform('cli', values.profile), { ...coreOptions, log: (line) => io.err(line) });
   try {
     if (positionals[0] === 'send' || positionals[0] === 'listen') return await signedIn(core, positionals, values, io);
+    if (positionals[0] === 'contacts') return await contactsCommand(core, positionals, values, io);
     if (positionals[0] === 'presence' || positionals[0] === 'watch') return await presenceCommand(core, positionals, values, io, () => io.stop ?? stopOnSignals());
     const command = positionals.join(' ');
     switch (command) {

@@ -120,6 +120,8 @@ function dnsmasqConfig(): string {
       `srv-host=_sip._udp.${d},${host},${SIP_PORT},0,10`,
       `naptr-record=${d},10,10,"S","SIPS+D2T","",_sips._tcp.${d}`,
       `naptr-record=${d},20,10,"S","SIP+D2T","",_sip._tcp.${d}`,
+      // Where the domain's XCAP server is (no RFC defines discovery; `_xcap._tcp` is what deployments publish).
+      `srv-host=_xcap._tcp.${d},${host},${XCAP_PORT},0,10`,
     );
   }
   // The emulated LCS domain publishes only what an LCS 2005 SP1 Access Proxy needs for enhanced federation: the
