@@ -54,6 +54,8 @@ export interface SubscriptionOptions {
   /** Back-off for automatic re-subscription: first delay and cap, in ms (defaults 5 s and 30 min). */
   readonly retryBaseMs?: number;
   readonly retryMaxMs?: number;
+  /** More option tags for `Supported:` on every SUBSCRIBE of this subscription (RFC 4662 §5.1: `eventlist`). */
+  readonly supported?: readonly string[];
 }
 
 /** Why a subscription ended (or is between attempts). */
@@ -350,13 +352,16 @@ export class Subscription {
       ['Contact', `<${this.owner.host.contactUri()}>`],
       ['Expires', String(expires)],
     ];
+    const extra = this.options.supported ?? [];
     if (offer) {
       // MS-SIP §3.4 / §3.5.5.1: piggyback and best-effort NOTIFY; ms-benotify must be in Proxy-Require.
-      headers.push(['Supported', `${MS_PIGGYBACK}, ${MS_BENOTIFY}`], ['Proxy-Require', MS_BENOTIFY]);
+      headers.push(['Supported', [MS_PIGGYBACK, MS_BENOTIFY, ...extra].join(', ')], ['Proxy-Require', MS_BENOTIFY]);
     } else if (offer === false && (this.options.microsoftExtensions ?? true)) {
       // After a 420 only Proxy-Require/ms-benotify goes: a Supported option can never cause a 420 (RFC 3261
       // §20.37), and keeping piggyback lets an LCS behind a standards home server still send the first state.
-      headers.push(['Supported', MS_PIGGYBACK]);
+      headers.push(['Supported', [MS_PIGGYBACK, ...extra].join(', ')]);
+    } else if (extra.length) {
+      headers.push(['Supported', extra.join(', ')]);
     }
     return headers;
   }
