@@ -10,7 +10,7 @@ import { createAppCore } from '../core/app-core';
 import { nodePlatform } from '../core/platform/node-platform';
 import { APP_NAME, APP_VERSION } from '../core/platform/app-version';
 import type { IpcResult } from '../../shared/ipc/result';
-import { CliFailure, CliUsageError, coreOptionsFor, readFirstLine, SIGN_IN_HELP, SIGN_IN_OPTIONS, signInFromOptions } from './sign-in-options';
+import { CliUsageError, coreOptionsFor, readFirstLine, reportCliError, SIGN_IN_HELP, SIGN_IN_OPTIONS, signInFromOptions } from './sign-in-options';
 import { sendAndWait } from './commands/send';
 import { listen } from './commands/listen';
 import { PRESENCE_HELP, presenceCommand } from './commands/presence';
@@ -123,12 +123,7 @@ async function signedIn(core: ReturnType<typeof createAppCore>, positionals: str
     await listen(core, (line) => io.out(line), values.json, stop);
     return 0;
   } catch (error) {
-    if (error instanceof CliUsageError) {
-      io.err(`parley: ${error.message}`);
-      return 2;
-    }
-    io.err(`parley: ${error instanceof CliFailure ? error.message : String(error)}`);
-    return 1;
+    return reportCliError(error, io.err);
   }
 }
 

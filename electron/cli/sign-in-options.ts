@@ -42,6 +42,31 @@ export class CliFailure extends Error {
   override readonly name = 'CliFailure';
 }
 
+/**
+ * The one place that turns a command's error into what the user sees and the exit code (2 usage error,
+ * 1 the command failed). An invalid address caught by the core's own validation is a usage error too.
+ */
+export function reportCliError(error: unknown, err: (line: string) => void): 2 | 1 {
+  if (error instanceof CliUsageError || (error as { code?: string } | undefined)?.code === 'invalid-payload') {
+    err(`parley: ${(error as Error).message}`);
+    return 2;
+  }
+  err(`parley: ${error instanceof CliFailure ? error.message : String(error)}`);
+  return 1;
+}
+
+/** Long-running commands (listen, watch) run until the signal aborts, then run `cleanup`. */
+export function untilAborted(stop: AbortSignal, cleanup: () => void): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      cleanup();
+      resolve();
+    };
+    if (stop.aborted) done();
+    else stop.addEventListener('abort', done, { once: true });
+  });
+}
+
 /** The core's SIP settings from --dns and --ca. */
 export function coreOptionsFor(values: SignInValues): AppCoreOptions {
   const sip: { dnsServers?: string[]; extraCaCertificates?: string[] } = {};

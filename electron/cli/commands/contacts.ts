@@ -4,7 +4,7 @@
 // Without an XCAP server (none given with --xcap-root, none found through DNS) it works on the local list and says so.
 import type { AppCore, AppCoreOptions } from '../../core/app-core';
 import type { ContactList } from '../../../shared/model/contacts';
-import { CliFailure, CliUsageError, readFirstLine, signInFromOptions } from '../sign-in-options';
+import { CliFailure, CliUsageError, readFirstLine, reportCliError, signInFromOptions } from '../sign-in-options';
 import type { SignInValues } from '../sign-in-options';
 
 export const CONTACTS_HELP = `  contacts list        sign in and print the contact list (kept on the server where it offers XCAP)
@@ -76,11 +76,6 @@ export async function contactsCommand(core: AppCore, positionals: readonly strin
     await core.dispatch('account.signOut', { accountId });
     return 0;
   } catch (error) {
-    if (error instanceof CliUsageError) {
-      io.err(`parley: ${error.message}`);
-      return 2;
-    }
-    io.err(`parley: ${error instanceof CliFailure ? error.message : String(error)}`);
-    return 1;
+    return reportCliError(error, io.err);
   }
 }

@@ -2,6 +2,7 @@
 // change and delivery state, until stopped (SIGINT/SIGTERM, or the given signal in tests).
 import type { AppCore } from '../../core/app-core';
 import type { ChatMessage } from '../../../shared/model/chat';
+import { untilAborted } from '../sign-in-options';
 
 export function listen(core: AppCore, out: (line: string) => void, json: boolean, stop: AbortSignal): Promise<void> {
   const off = core.events.subscribe((name, payload) => {
@@ -14,12 +15,5 @@ export function listen(core: AppCore, out: (line: string) => void, json: boolean
       out(json ? JSON.stringify({ event, ...(payload as object) }) : `${event} ${JSON.stringify(payload)}`);
     }
   });
-  return new Promise((resolve) => {
-    const done = (): void => {
-      off();
-      resolve();
-    };
-    if (stop.aborted) done();
-    else stop.addEventListener('abort', done, { once: true });
-  });
+  return untilAborted(stop, off);
 }

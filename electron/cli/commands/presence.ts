@@ -7,7 +7,7 @@ import type { EventPayload } from '../../../shared/ipc/contract';
 import { ownStatus } from '../../../shared/model/presence';
 import type { OwnStatus } from '../../../shared/model/presence';
 import { normalizeAddress } from '../../core/account/account-service';
-import { CliFailure, CliUsageError, readFirstLine, signInFromOptions } from '../sign-in-options';
+import { CliFailure, CliUsageError, readFirstLine, reportCliError, signInFromOptions, untilAborted } from '../sign-in-options';
 import type { SignInValues } from '../sign-in-options';
 
 export const PRESENCE_HELP = `  presence set <state> [--note <text>]
@@ -43,12 +43,7 @@ export async function presenceCommand(
     await watch(core, uris, (line) => io.out(line), values.json ?? false, stop());
     return 0;
   } catch (error) {
-    if (error instanceof CliUsageError || (error as { code?: string }).code === 'invalid-payload') {
-      io.err(`parley: ${(error as Error).message}`);
-      return 2;
-    }
-    io.err(`parley: ${error instanceof CliFailure ? error.message : String(error)}`);
-    return 1;
+    return reportCliError(error, io.err);
   }
 }
 
@@ -84,12 +79,5 @@ export function watch(core: AppCore, uris: readonly string[], out: (line: string
     }
   });
   core.presence.watch(uris);
-  return new Promise((resolve) => {
-    const done = (): void => {
-      off();
-      resolve();
-    };
-    if (stop.aborted) done();
-    else stop.addEventListener('abort', done, { once: true });
-  });
+  return untilAborted(stop, off);
 }
