@@ -25,8 +25,10 @@ export const LIST_ACCEPT: readonly string[] = ['multipart/related', RLMI_TYPE, .
 export type ResourceUpdate =
   /** The resource's presence document (a PIDF part named by the instance `cid`). */
   | { readonly kind: 'state'; readonly state: PresenceState; readonly name?: string }
-  /** Known to the list, no state yet: no instance, a pending one, or an active one without a document. */
+  /** Known to the list, no state yet: no instance (the RLS has not subscribed yet) or a pending one. */
   | { readonly kind: 'pending'; readonly name?: string }
+  /** The back-end subscription is active and there is no document: nothing published (RFC 3856 §6.6.1). */
+  | { readonly kind: 'active'; readonly name?: string }
   /** The back-end subscription ended for good (§5.3: reason from RFC 6665, e.g. rejected, noresource). */
   | { readonly kind: 'terminated'; readonly reason: string | undefined; readonly name?: string };
 
@@ -113,6 +115,12 @@ export class ListSubscription {
 
   private onSubscriptionState(status: SubscriptionStatus): void {
     if (status.kind === 'subscribing') this.versions.reset(); // new dialog: §5.5 numbering starts again
+    // `active` follows a NOTIFY; an RLS NOTIFY always carries RLMI (§5.2), handled before this. A NOTIFY without a
+    // body came from a plain presence server that took the list URI for a presentity.
+    if (status.kind === 'active' && !this.confirmed) {
+      this.giveUp({ kind: 'unavailable', detail: 'the list URI answered with a NOTIFY without a resource list' });
+      return;
+    }
     if (status.kind !== 'terminated' || status.cause === 'unsubscribed') return;
     this.versions.reset();
     if (status.retryInMs !== undefined && this.confirmed) return; // the usage subscribes again by itself
@@ -140,14 +148,15 @@ export class ListSubscription {
       this.refuse(error instanceof SimpleBodyError ? error.reason : String(error));
       return;
     }
+    if (!this.confirmed) {
+      // Any RLMI document proves an RLS, even one the version rules set aside.
+      this.confirmed = true;
+      this.clearWait();
+    }
     const applied = this.versions.apply(list);
     if (!applied) {
       this.stats.ignoredVersions++;
       return;
-    }
-    if (!this.confirmed) {
-      this.confirmed = true;
-      this.clearWait();
     }
     this.setStatus({ kind: 'list', resources: this.versions.resources.size });
     for (const uri of applied.removed) this.handler.onRemoved(uri);
@@ -170,6 +179,10 @@ export class ListSubscription {
       } catch (error) {
         this.refuse(`${resource.uri}: ${error instanceof SimpleBodyError ? error.reason : String(error)}`);
       }
+      return;
+    }
+    if (resource.instances.some((i) => i.state === 'active')) {
+      this.handler.onResource(resource.uri, { kind: 'active', ...named });
       return;
     }
     if (resource.instances.length === 0 || resource.instances.some((i) => i.state !== 'terminated')) {

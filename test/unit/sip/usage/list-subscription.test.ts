@@ -114,6 +114,25 @@ describe('list subscription (RFC 4662)', () => {
     assert.equal(last.header('Expires'), '0');
   });
 
+  test('an active NOTIFY without a body for the list URI (a presence server, no RLS): unavailable', async () => {
+    const { bench, statuses } = setup();
+    bench.script = (r) => accept(r, [['Expires', '3600']]);
+    await settle();
+    bench.notify(subscribes(bench)[0]!, { state: 'active;expires=3600', cseq: 1 });
+    await settle();
+    assert.equal(statuses.at(-1)?.kind, 'unavailable');
+  });
+
+  test('an active instance without a document: active (nothing published); no instance yet: pending', async () => {
+    const { bench, updates } = setup();
+    bench.script = (r) => accept(r);
+    await settle();
+    const rlmi = '<list xmlns="urn:ietf:params:xml:ns:rlmi" uri="sip:l@x" version="0" fullState="true"><resource uri="sip:a@x"><instance id="i1" state="active"/></resource><resource uri="sip:b@x"/></list>';
+    bench.notify(subscribes(bench)[0]!, { state: 'active', body: multipart(rlmi, []), contentType: CONTENT_TYPE, cseq: 1 });
+    await settle();
+    assert.deepEqual(updates.map(([u, x]) => [u, x.kind]), [['sip:a@x', 'active'], ['sip:b@x', 'pending']]);
+  });
+
   test('no RLMI within the timeout: unavailable', async () => {
     const { bench, statuses } = setup(5000);
     bench.script = (r) => accept(r, [['Expires', '3600']]);
