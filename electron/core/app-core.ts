@@ -11,7 +11,7 @@ import type { Dispatch } from './ipc/dispatcher';
 import { EventBus } from './event-bus';
 import type { Platform } from './platform/platform';
 import { presenceHandlers } from './ipc/handlers/presence';
-import { PresenceService } from './presence/presence-service';
+import { buddyListUri, PresenceService } from './presence/presence-service';
 import type { IdleSource } from './presence/idle-source';
 import { chatHandlers } from './ipc/handlers/chat';
 import { ChatService } from './chat/chat-service';
@@ -106,6 +106,9 @@ export function createAppCore(platform: Platform, options: AppCoreOptions | ((li
     events,
     contacts: contactStore,
     profileDir: platform.profileDir,
+    // Batched presence (RFC 4662) through the home server's RLS when it has one; pres-rules decide what blocking does.
+    resourceList: buddyListUri,
+    presenceRules: (accountId) => serverLists.hasServerList(accountId),
     ...(opts.clock ? { clock: opts.clock } : {}),
     ...(opts.idle ? { idle: opts.idle } : {}),
     log,

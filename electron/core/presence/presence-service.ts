@@ -15,6 +15,8 @@ import { Publication } from '../../sip/usage/publication';
 import type { PublicationState } from '../../sip/usage/publication';
 import { Subscriber } from '../../sip/usage/subscription';
 import type { Subscription, SubscriptionNotify, SubscriptionStatus } from '../../sip/usage/subscription';
+import { ListSubscription } from '../../sip/usage/list-subscription';
+import type { ListStatus, ResourceUpdate } from '../../sip/usage/list-subscription';
 import type { EventBus } from '../event-bus';
 import { ChangeCoalescer } from './change-coalescer';
 import { fromDocument, fromSubscription, initialPresence } from './contact-presence';
@@ -66,10 +68,28 @@ export interface PresenceServiceOptions {
   /** Subscribe to our own presence.winfo (default true). */
   readonly watcherInfo?: boolean;
   readonly log?: (line: string) => void;
+  /**
+   * Batched presence (RFC 4662): the account's buddy-list URI on its Resource List Server, e.g. `buddyListUri`.
+   * Watched with one SUBSCRIBE; contacts the list does not hold, and every contact when there is no RLS (failure
+   * answer, no resource list document), get today's paced individual SUBSCRIBEs. Off when not given.
+   */
+  readonly resourceList?: (aor: string) => string | undefined;
+  /** How long to wait for the list's first document before falling back (default 3000 ms). */
+  readonly resourceListTimeoutMs?: number;
+  /** Does the account's server apply our presence rules (XCAP pres-rules found)? Decides what blocking does. */
+  readonly presenceRules?: (accountId: string) => boolean;
 }
 
-const BLOCKING_NOTE =
-  'Blocking stops this contact’s instant messages. It does not hide your presence from them yet: that needs presence rules on your server, which Parley does not set up yet.';
+/** `sip:alice@alpha.test` → `sip:alice-buddies@alpha.test`: the list the testbed's RLS serves for each user. */
+export function buddyListUri(aor: string): string | undefined {
+  const m = /^(sips?):([^@;>]+)@([^;>]+)/i.exec(aor);
+  return m ? `${m[1]}:${m[2]}-buddies@${m[3]}` : undefined;
+}
+
+const BLOCKING_NOTE_RULES =
+  'Blocking stops this contact’s instant messages and hides your presence from them: your server’s presence rules show them you as offline, without telling them they are blocked.';
+const BLOCKING_NOTE_NO_RULES =
+  'Blocking stops this contact’s instant messages. It does not hide your presence from them: your server offers no presence rules (no XCAP server found for this account).';
 
 interface ActiveAccount {
   readonly accountId: string;
@@ -80,6 +100,8 @@ interface ActiveAccount {
   readonly pacer: Pacer;
   readonly watches: Map<string, Subscription>;
   winfo: Subscription | undefined;
+  /** RFC 4662 list subscription: 'deciding' until it works or not; the URIs it covers once it works. */
+  list: { readonly subscription: ListSubscription; state: 'deciding' | 'list' | 'off'; readonly covers: Set<string> } | undefined;
   resync: boolean;
 }
 
@@ -97,6 +119,7 @@ export class PresenceService {
   private contacts: WatchedContactSource | undefined;
   private active: ActiveAccount | undefined;
   private watchers = new Map<string, WatcherStatus>();
+  private targetCache: { owner: ActiveAccount; set: Set<string> } | undefined;
   private winfoState: Pick<PresenceCapabilities, 'watcherInfo' | 'watcherInfoDetail'> = { watcherInfo: 'unknown' };
   private lastPublication: PublicationState = { kind: 'idle' };
   /** The last document handed to the publication and its PUBLISH, so the same state is not published twice. */
@@ -148,11 +171,14 @@ export class PresenceService {
   }
 
   capabilities(): PresenceCapabilities {
-    return { blockingHidesPresence: false, blockingNote: BLOCKING_NOTE, ...this.winfoState };
+    const id = this.active?.accountId;
+    const rules = id !== undefined && (this.options.presenceRules?.(id) ?? false);
+    return { blockingHidesPresence: rules, blockingNote: rules ? BLOCKING_NOTE_RULES : BLOCKING_NOTE_NO_RULES, ...this.winfoState };
   }
 
   /** Watches addresses that are not (necessarily) in the contact list: the CLI's `parley watch <uri>…`. */
   watch(uris: readonly string[]): void {
+    this.targetCache = undefined;
     for (const uri of uris) {
       this.extra.add(uri);
       if (this.active) this.watchUri(this.active, uri);
@@ -164,6 +190,7 @@ export class PresenceService {
   useContacts(source: WatchedContactSource): void {
     this.unsubscribeContacts?.();
     this.contacts = source;
+    this.targetCache = undefined;
     this.unsubscribeContacts = source.onChange((change) => this.onContactChange(change));
     if (this.active) this.watchAll(this.active);
   }
@@ -173,6 +200,7 @@ export class PresenceService {
     const active = this.active;
     if (!active) return;
     for (const s of active.watches.values()) s.restart();
+    if (active.list?.state === 'list') active.list.subscription.restart();
     active.winfo?.restart();
     this.published = undefined;
     void active.publication.republish();
@@ -243,13 +271,18 @@ export class PresenceService {
       }),
       watches: new Map(),
       winfo: undefined,
+      list: undefined,
       resync: false,
     };
     this.active = active;
     void this.publishOwn();
     void this.noPresence.load().then(() => {
       if (this.active !== active) return;
-      this.watchAll(active);
+      if (this.startList(active)) {
+        for (const uri of this.targets(active)) this.showPending(uri);
+      } else {
+        this.watchAll(active);
+      }
       // After the contacts: the visible rows get the first SUBSCRIBE slots.
       if (this.options.watcherInfo ?? true) this.watchWatchers(active);
     });
@@ -262,6 +295,7 @@ export class PresenceService {
     this.active = undefined;
     this.published = undefined;
     active.pacer.clear();
+    active.list?.subscription.dispose();
     active.subscriber.dispose();
     active.publication.dispose();
     this.watchers.clear();
@@ -292,6 +326,12 @@ export class PresenceService {
 
   // --- watching contacts -----------------------------------------------------------------------------------
 
+  /** Membership test for the list's per-resource updates (a full state names every contact: no O(n²)). */
+  private isTarget(active: ActiveAccount, uri: string): boolean {
+    if (!this.targetCache || this.targetCache.owner !== active) this.targetCache = { owner: active, set: new Set(this.targets(active)) };
+    return this.targetCache.set.has(uri);
+  }
+
   private targets(active: ActiveAccount): string[] {
     const fromList = this.contacts?.list(active.accountId).contacts.map((c) => c.uri) ?? [];
     const all = [...fromList, ...this.extra];
@@ -304,8 +344,18 @@ export class PresenceService {
     for (const uri of wanted) this.watchUri(active, uri);
   }
 
+  private showPending(uri: string): void {
+    const previous = this.presence.get(uri);
+    if (!previous || previous.reason !== 'ok') this.setPresence(initialPresence(uri, true));
+  }
+
   private watchUri(active: ActiveAccount, uri: string): void {
     if (active.watches.has(uri)) return;
+    // The list subscription answers for it (or is still deciding whether it can: wait for it).
+    if (active.list && (active.list.state === 'deciding' || active.list.covers.has(uri))) {
+      this.showPending(uri);
+      return;
+    }
     if (this.noPresence.has(uri)) {
       this.setPresence({ uri, availability: 'unknown', reason: 'no-such-user', detail: 'This address never has presence (604, remembered for 30 days).' });
       return;
@@ -330,6 +380,7 @@ export class PresenceService {
   }
 
   private onContactChange(change: WatchedContactChange): void {
+    this.targetCache = undefined;
     const active = this.active;
     if (!active || change.accountId !== active.accountId || !change.contact) return;
     const uri = change.contact.uri;
@@ -363,6 +414,93 @@ export class PresenceService {
       this.stats.lastRefusal = error instanceof SimpleBodyError ? error.reason : String(error);
       this.log(`presence: refused a ${notify.source} body for ${uri}: ${this.stats.lastRefusal}`);
     }
+  }
+
+  // --- batched presence (RFC 4662) -------------------------------------------------------------------------
+
+  /** Starts the list subscription when configured. Returns false when there is none to try. */
+  private startList(active: ActiveAccount): boolean {
+    const uri = this.options.resourceList?.(active.aor);
+    if (!uri) return false;
+    const covers = new Set<string>();
+    const list: NonNullable<ActiveAccount['list']> = {
+      state: 'deciding',
+      covers,
+      subscription: new ListSubscription(
+        active.subscriber,
+        { uri, expires: this.options.subscribeExpires ?? 3600, firstDocumentTimeoutMs: this.options.resourceListTimeoutMs ?? 3000 },
+        {
+          onStatus: (status) => this.onListStatus(active, status),
+          onResource: (resource, update) => this.onListResource(active, resource, update),
+          onResubscribe: (resource) => {
+            // RFC 4662 §5.3: the RLS gave this resource up; watch it ourselves.
+            covers.delete(resource);
+            if (this.isTarget(active, resource)) this.watchUri(active, resource);
+          },
+          onRemoved: (resource) => {
+            covers.delete(resource);
+            if (this.isTarget(active, resource)) this.watchUri(active, resource);
+          },
+          onRefused: (detail) => {
+            this.stats.refusedDocuments++;
+            this.stats.lastRefusal = detail;
+            this.log(`presence: refused part of a resource list NOTIFY: ${detail}`);
+          },
+        },
+      ),
+    };
+    active.list = list;
+    return true;
+  }
+
+  private onListStatus(active: ActiveAccount, status: ListStatus): void {
+    const list = active.list;
+    if (!list || this.active !== active) return;
+    if (status.kind === 'list') {
+      if (list.state !== 'list') this.log(`presence: resource list ${list.subscription.uri} on the server (RFC 4662), ${status.resources} resources`);
+      list.state = 'list';
+      // Contacts the server list does not hold (not synced yet, `watch`ed addresses) get their own SUBSCRIBE.
+      for (const uri of this.targets(active)) if (!list.covers.has(uri)) this.watchUri(active, uri);
+      return;
+    }
+    if (status.kind === 'unavailable') {
+      this.log(`presence: no resource list server for ${list.subscription.uri} (${status.detail}); individual subscriptions`);
+      list.state = 'off';
+      list.covers.clear();
+      this.watchAll(active);
+    }
+  }
+
+  private onListResource(active: ActiveAccount, uri: string, update: ResourceUpdate): void {
+    const list = active.list;
+    if (!list || this.active !== active) return;
+    list.covers.add(uri);
+    // The list now answers for it: an individual subscription started meanwhile is no longer needed.
+    const own = active.watches.get(uri);
+    if (own) {
+      active.watches.delete(uri);
+      void own.unsubscribe();
+    }
+    if (!this.isTarget(active, uri)) return; // on the server list but not (any more) in ours
+    const previous = this.presence.get(uri) ?? initialPresence(uri, true);
+    if (update.kind === 'state') {
+      this.stats.documents++;
+      this.setPresence(fromDocument(uri, update.state, this.now()));
+      return;
+    }
+    const status: SubscriptionStatus =
+      update.kind === 'active'
+        ? { kind: 'active', expires: 0 }
+        : update.kind === 'pending'
+          ? { kind: 'pending' }
+          : {
+              kind: 'terminated',
+              cause: update.reason === 'rejected' ? 'rejected' : update.reason === 'noresource' ? 'noresource' : 'notifier-ended',
+              detail: `terminated${update.reason ? `;reason=${update.reason}` : ''}`,
+              ...(update.reason ? { reason: update.reason } : {}),
+            };
+    const next = fromSubscription(previous, status, this.now());
+    if (next) this.setPresence(next);
   }
 
   // --- watcher information (RFC 3857/3858) -----------------------------------------------------------------

@@ -158,9 +158,10 @@ export class ListSubscription {
       this.stats.ignoredVersions++;
       return;
     }
-    this.setStatus({ kind: 'list', resources: this.versions.resources.size });
     for (const uri of applied.removed) this.handler.onRemoved(uri);
     for (const resource of applied.changed) this.deliver(resource, (cid) => related.byContentId(cid));
+    // After the resources, so the owner knows which ones the list covers when it hears the list works.
+    this.setStatus({ kind: 'list', resources: this.versions.resources.size });
   }
 
   private deliver(resource: RlmiResource, part: (cid: string) => { contentType: string | undefined; body: string } | undefined): void {

@@ -1,0 +1,127 @@
+// PresenceService with batched presence (RFC 4662) over the loop transport and a fake clock: one SUBSCRIBE to the
+// buddy-list URI, states from the RLS NOTIFY, contacts not on the server list and `resubscribe` resources watched
+// individually, and the paced fallback when the list URI is refused; capabilities say what blocking does.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { EventBus } from '../../../../electron/core/event-bus';
+import { buddyListUri, PresenceService } from '../../../../electron/core/presence/presence-service';
+import type { PresenceServiceOptions, WatchedContactChange, WatchedContactSource } from '../../../../electron/core/presence/presence-service';
+import { accept, makeNotifierBench, reject, settle } from '../../sip/usage/subscription-notifier';
+import type { NotifierBench } from '../../sip/usage/subscription-notifier';
+import { multipart, pidf } from '../../sip/simple/rlmi-fixtures';
+
+const ALICE = 'sip:alice@example.net';
+const LIST = 'sip:alice-buddies@example.net';
+const CT = 'multipart/related;type="application/rlmi+xml";start="<root@x>";boundary="b0undary"';
+
+class Contacts implements WatchedContactSource {
+  constructor(public uris: string[]) {}
+  list() {
+    return { contacts: this.uris.map((uri) => ({ uri })) };
+  }
+  onChange(_listener: (c: WatchedContactChange) => void) {
+    return () => {};
+  }
+}
+
+function setup(uris: string[], extra: Partial<PresenceServiceOptions> = {}) {
+  const bench = makeNotifierBench();
+  bench.script = (r) => (r.method === 'PUBLISH' ? accept(r, [['SIP-ETag', 'e1'], ['Expires', '3600']]) : accept(r, [['Expires', '3600']]));
+  const events = new EventBus();
+  const service = new PresenceService({
+    accounts: { session: () => ({ userAgent: bench.ua }) },
+    events,
+    contacts: new Contacts(uris),
+    clock: bench.clock,
+    watcherInfo: false,
+    resourceList: buddyListUri,
+    ...extra,
+  });
+  const signIn = async () => {
+    events.emit('account.state', { accountId: ALICE, state: 'registered' });
+    await settle();
+  };
+  const row = (uri: string) => service.list().find((p) => p.uri === uri)!;
+  return { bench, service, signIn, row };
+}
+
+const initial = (b: NotifierBench, uri?: string) => b.seen.filter((r) => r.method === 'SUBSCRIBE' && !r.to.tag && (!uri || r.uri === uri));
+
+function rlmiNotify(version: number, resources: Array<{ uri: string; state?: 'open' | 'closed'; instance?: string }>): string {
+  const res = resources
+    .map((r, i) => {
+      const inst = r.instance ?? (r.state ? `<instance id="i${i}" state="active" cid="p${i}@x"/>` : '');
+      return `<resource uri="${r.uri}">${inst}</resource>`;
+    })
+    .join('');
+  const rlmi = `<list xmlns="urn:ietf:params:xml:ns:rlmi" uri="${LIST}" version="${version}" fullState="true">${res}</list>`;
+  const parts = resources.flatMap((r, i) => (r.state ? [{ cid: `p${i}@x`, type: 'application/pidf+xml', body: pidf(r.uri, r.state) }] : []));
+  return multipart(rlmi, parts, 'b0undary', 'root@x');
+}
+
+describe('presence service: batched presence (RFC 4662)', () => {
+  test('buddy-list URI derivation', () => {
+    assert.equal(buddyListUri('sip:alice@alpha.test'), 'sip:alice-buddies@alpha.test');
+    assert.equal(buddyListUri('sips:bob@beta.test;transport=tls'), 'sips:bob-buddies@beta.test');
+    assert.equal(buddyListUri('nonsense'), undefined);
+  });
+
+  test('one SUBSCRIBE to the list; states from the RLS; an uncovered contact and a resubscribe get their own', async () => {
+    const uris = ['sip:b1@beta.test', 'sip:b2@beta.test', 'sip:b3@beta.test', 'sip:extra@beta.test'];
+    const { bench, signIn, row } = setup(uris);
+    await signIn();
+    assert.deepEqual(initial(bench).map((r) => r.uri), [LIST], 'only the list while deciding');
+    assert.match(initial(bench)[0]!.header('Supported') ?? '', /eventlist/);
+    const body = rlmiNotify(0, [
+      { uri: 'sip:b1@beta.test', state: 'open' },
+      { uri: 'sip:b2@beta.test', state: 'closed' },
+      { uri: 'sip:b3@beta.test', instance: '<instance id="x" state="terminated" reason="resubscribe"/>' },
+    ]);
+    bench.notify(initial(bench, LIST)[0]!, { state: 'active;expires=3600', body, contentType: CT });
+    await settle();
+    assert.equal(row('sip:b1@beta.test').availability, 'available');
+    assert.equal(row('sip:b2@beta.test').availability, 'offline');
+    assert.equal(row('sip:b1@beta.test').reason, 'ok');
+    for (let i = 0; i < 10; i++) {
+      bench.clock.advance(50); // the individual SUBSCRIBEs are paced
+      await settle();
+    }
+    assert.equal(initial(bench, 'sip:b3@beta.test').length, 1, 'resubscribe → individual SUBSCRIBE');
+    assert.equal(initial(bench, 'sip:extra@beta.test').length, 1, 'not on the server list → individual SUBSCRIBE');
+    assert.equal(initial(bench, 'sip:b1@beta.test').length, 0);
+  });
+
+  test('404 for the list URI: paced individual SUBSCRIBEs for every contact', async () => {
+    const uris = Array.from({ length: 5 }, (_, i) => `sip:c${i}@beta.test`);
+    const { bench, signIn } = setup(uris);
+    bench.script = (r) => (r.method === 'PUBLISH' ? accept(r, [['SIP-ETag', 'e1']]) : r.uri === LIST ? reject(r, 404, 'Not Found') : accept(r, [['Expires', '3600']]));
+    await signIn();
+    for (let i = 0; i < 20; i++) {
+      bench.clock.advance(50);
+      await settle();
+    }
+    assert.deepEqual(initial(bench).map((r) => r.uri), [LIST, ...uris]);
+  });
+
+  test('no list document in time: fallback after the timeout', async () => {
+    const { bench, signIn } = setup(['sip:c0@beta.test'], { resourceListTimeoutMs: 1000 });
+    await signIn();
+    assert.equal(initial(bench, 'sip:c0@beta.test').length, 0);
+    for (let i = 0; i < 30; i++) {
+      bench.clock.advance(50);
+      await settle();
+    }
+    assert.equal(initial(bench, 'sip:c0@beta.test').length, 1);
+  });
+
+  test('capabilities: blocking hides presence only where the server has presence rules', async () => {
+    const withRules = setup([], { presenceRules: () => true });
+    await withRules.signIn();
+    assert.equal(withRules.service.capabilities().blockingHidesPresence, true);
+    assert.match(withRules.service.capabilities().blockingNote, /hides your presence/);
+    const without = setup([], { presenceRules: () => false });
+    await without.signIn();
+    assert.equal(without.service.capabilities().blockingHidesPresence, false);
+    assert.match(without.service.capabilities().blockingNote, /stops this contact’s instant messages\. It does not hide/);
+  });
+});
