@@ -169,6 +169,8 @@ describe('presence service', () => {
     const two = setup([uri], { profileDir });
     await two.signIn();
     await advance(two.bench, 100);
+    // The cache is read from disk (real I/O, not the fake clock): wait for the row it produces.
+    for (let i = 0; i < 200 && !two.service.list().some((p) => p.uri === uri); i++) await new Promise((r) => setTimeout(r, 10));
     assert.equal(subscribesTo(two.bench, uri).length, 0);
     assert.equal(two.row(uri).reason, 'no-such-user');
     assert.match(two.row(uri).detail!, /604/);
