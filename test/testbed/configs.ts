@@ -6,7 +6,7 @@ import { CERT, DNS_ADDRESS, DOMAINS, DOMAIN_LAYOUT, LCS, LCS_SPARE_ADDRESS, SIP_
 import type { DomainName, RunPaths, ServerCertChoice } from './layout';
 
 const DBTEXT_SCHEMAS = '/usr/share/kamailio/dbtext/kamailio';
-const PRESENCE_TABLES = { presentity: 5, active_watchers: 12, watchers: 3, xcap: 4 } as const;
+const PRESENCE_TABLES = { presentity: 5, active_watchers: 12, watchers: 3, xcap: 4, pua: 7, rls_presentity: 1, rls_watchers: 3 } as const;
 
 export interface DomainOptions {
   /** What the main TLS listener (MY_IP:5061) presents to connecting clients. */

@@ -1,0 +1,99 @@
+// Batched presence against the real testbed (RFC 4662): alice@alpha.test's rls-services names
+// sip:<alice>-buddies@alpha.test with contacts on beta.test (through the federation path) and on alpha.test;
+// Parley sends one SUBSCRIBE with `Supported: eventlist` and learns every state from the RLS's NOTIFYs.
+// Without a list document the `-buddies` URI gets 404 and Parley falls back to individual subscriptions.
+import { before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createAppCore } from '../../../electron/core/app-core';
+import type { AppCore } from '../../../electron/core/app-core';
+import { nodePlatform } from '../../../electron/core/platform/node-platform';
+import type { AccountState } from '../../../shared/ipc/contract';
+import { useTestbed } from '../../testbed/harness';
+import type { Testbed } from '../../testbed/harness';
+import { putBuddyList } from '../../testbed/rls';
+
+let tb: Testbed;
+before(async () => {
+  tb = await useTestbed();
+});
+
+function newCore(t: { after(fn: () => unknown): void }): AppCore {
+  const core = createAppCore(nodePlatform('cli', mkdtempSync(join(tmpdir(), 'parley-rls-'))), {
+    sip: { dnsServers: [tb.dns.server], extraCaCertificates: [readFileSync(tb.pki.ca, 'utf8')] },
+  });
+  t.after(() => core.close());
+  return core;
+}
+
+async function signIn(core: AppCore, aor: string, password: string): Promise<void> {
+  const result = await core.dispatch('account.signIn', { address: aor, password });
+  assert.equal(result.ok, true);
+  const state = (result as { value: AccountState }).value;
+  assert.equal(state.state, 'registered', state.detail);
+}
+
+async function until(what: string, ok: () => boolean, timeoutMs = 15_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const initialSubscribes = (core: AppCore) =>
+  core.trace.since().filter((e) => e.direction === 'out' && e.text.startsWith('SUBSCRIBE ') && /\r\nEvent: presence\r\n/.test(e.text) && !/\r\nTo: [^\r]*;tag=/i.test(e.text));
+
+describe('batched presence through the RLS (RFC 4662)', () => {
+  test('one list SUBSCRIBE; states of beta.test and alpha.test contacts arrive through the RLS', async (t) => {
+    const alice = await tb.createUser('alpha.test', { prefix: 'alice', cleanup: t });
+    const bob = await tb.createUser('beta.test', { prefix: 'bob', cleanup: t });
+    const dan = await tb.createUser('beta.test', { prefix: 'dan', cleanup: t });
+    const carol = await tb.createUser('alpha.test', { prefix: 'carol', cleanup: t });
+    const listUri = await putBuddyList(alice, [bob.aor, dan.aor, carol.aor]);
+    const bobCore = newCore(t);
+    await signIn(bobCore, bob.aor, bob.password);
+    bobCore.presence.setOwn('available');
+    await bobCore.presence.publishNow();
+    const carolCore = newCore(t);
+    await signIn(carolCore, carol.aor, carol.password);
+    carolCore.presence.setOwn('busy');
+    await carolCore.presence.publishNow();
+
+    const core = newCore(t);
+    core.presence.watch([bob.aor, dan.aor, carol.aor]);
+    await signIn(core, alice.aor, alice.password);
+    const row = (uri: string) => core.presence.list().find((p) => p.uri === uri);
+    await until('bob available', () => row(bob.aor)?.availability === 'available');
+    await until('carol busy', () => row(carol.aor)?.availability === 'busy');
+    // dan publishes nothing: the back-end NOTIFY has no body, and Kamailio 5.6's rls then lists the resource
+    // without any <instance> (RFC 4662 allows it: no state known), so the row stays "asking".
+    assert.equal(row(dan.aor)?.reason, 'pending');
+    const subs = initialSubscribes(core);
+    assert.equal(subs.length, 1, subs.map((s) => s.text.split('\r\n')[0]).join('; '));
+    assert.match(subs[0]!.text, new RegExp(`^SUBSCRIBE ${listUri.replace(/[.]/g, '\\.')} `));
+    assert.match(subs[0]!.text, /\r\nSupported: eventlist\r\n/);
+    const notify = core.trace.since().find((e) => e.direction === 'in' && e.text.startsWith('NOTIFY ') && /multipart\/related/i.test(e.text));
+    assert.ok(notify, 'a multipart/related NOTIFY arrived');
+
+    // bob goes away: the RLS passes it on.
+    bobCore.presence.setOwn('away');
+    await bobCore.presence.publishNow();
+    await until('bob away', () => row(bob.aor)?.availability === 'away');
+  });
+
+  test('no rls-services document: 404 for the list URI, then individual subscriptions', async (t) => {
+    const alice = await tb.createUser('alpha.test', { prefix: 'alice', cleanup: t });
+    const bob = await tb.createUser('beta.test', { prefix: 'bob', cleanup: t });
+    const core = newCore(t);
+    core.presence.watch([bob.aor]);
+    await signIn(core, alice.aor, alice.password);
+    const row = () => core.presence.list().find((p) => p.uri === bob.aor);
+    await until('bob known', () => row()?.reason === 'ok');
+    const list = core.trace.since().find((e) => e.direction === 'in' && /^SIP\/2\.0 404 /.test(e.text) && /-buddies@alpha\.test/.test(e.text));
+    assert.ok(list, '404 for the list URI');
+    assert.ok(initialSubscribes(core).some((s) => s.text.startsWith(`SUBSCRIBE ${bob.aor} `)));
+  });
+});
