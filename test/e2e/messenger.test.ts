@@ -1,20 +1,17 @@
 // The messenger as a new user meets it, in Chromium against the headless host and the real testbed: alice
-// (this page) signs in, adds bob@beta.test (a second Parley core in this process, the federated contact), sees
-// his presence change, exchanges messages both ways, sees him typing, and sees the "offline" reason when a
-// message to him fails. Then diagnostics: the SIP log shows no Authorization credentials, a ladder of a flow,
-// and "Test federation with beta.test". Screenshots of every step go to test-results/e2e/.
+// (this page) signs in, adds bob@beta.test (a real baresip, the federated standards peer), sees his presence
+// change, exchanges messages both ways with him, sees carol (a user of the emulated LCS 2005 domain lcs.test)
+// typing, and sees the "offline" reason when a message to bob fails because his baresip has quit. Then
+// diagnostics: the SIP log shows no Authorization credentials, a ladder of a flow, and "Test federation with
+// beta.test". Screenshots of every step go to test-results/e2e/.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { createAppCore } from '../../electron/core/app-core';
-import type { AppCore } from '../../electron/core/app-core';
-import { nodePlatform } from '../../electron/core/platform/node-platform';
-import type { AccountState, EventPayload } from '../../shared/ipc/contract';
 import { useTestbed } from '../testbed/harness';
 import type { Testbed, TestUser } from '../testbed/harness';
+import type { LcsUser } from '../testbed/lcs/control-client';
+import { startBaresip } from '../testbed/peers/baresip';
+import type { BaresipPeer } from '../testbed/peers/baresip';
 import { axeCheck, launchChromium, shot, signInAs, startWebHost } from './support';
 import type { RunningWebHost } from './support';
 
@@ -22,20 +19,20 @@ let tb: Testbed;
 let host: RunningWebHost;
 let browser: Browser;
 let page: Page;
-let bobCore: AppCore;
 let alice: TestUser;
-let bob: TestUser;
+let bobUser: TestUser;
+let bob: BaresipPeer;
+let carol: LcsUser;
 
 before(async () => {
   tb = await useTestbed();
   host = await startWebHost([`--dns=${tb.dns.server}`, `--ca=${tb.pki.ca}`]);
   browser = await launchChromium();
   alice = await tb.createUser('alpha.test', { prefix: 'alice' });
-  bob = await tb.createUser('beta.test', { prefix: 'bob' });
-  bobCore = createAppCore(nodePlatform('cli', mkdtempSync(join(tmpdir(), 'parley-e2e-bob-'))), {
-    sip: { dnsServers: [tb.dns.server], extraCaCertificates: [readFileSync(tb.pki.ca, 'utf8')] },
-  });
-  await bobSignIn();
+  bobUser = await tb.createUser('beta.test', { prefix: 'bob' });
+  // baresip 1.0 can only message entries of its contacts file, read once at start: alice must be one.
+  bob = await startBaresip(tb, bobUser, { presence: true, contacts: [alice.aor] });
+  carol = await tb.lcs.createUser({ prefix: 'carol', presence: { availability: 'available', displayName: 'Carol' } });
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
 });
 
@@ -43,30 +40,30 @@ after(async () => {
   await page?.close();
   await browser?.close();
   host?.stop();
-  await bobCore?.close();
+  await bob?.stop();
+  await carol?.delete().catch(() => undefined);
   await tb?.cleanup();
 });
 
-async function bobSignIn(): Promise<void> {
-  const r = await bobCore.dispatch('account.signIn', { address: bob.aor, password: bob.password });
-  assert.equal(r.ok && (r.value as AccountState).state, 'registered', JSON.stringify(r));
+const rowOf = (aor: string) => page.locator(`[data-uri="${aor}"]`);
+const bobRow = () => rowOf(bobUser.aor);
+
+/** Waits until the contact's row text matches `re` (presence arrives by NOTIFY, so it is polled in the page). */
+async function rowShows(aor: string, re: RegExp, timeout = 20_000): Promise<void> {
+  await page.waitForFunction(
+    ([uri, source]) => new RegExp(source as string).test(document.querySelector(`[data-uri="${uri as string}"]`)?.textContent ?? ''),
+    [aor, re.source],
+    { timeout },
+  );
 }
 
-function bobReceives(text: string, timeoutMs = 15_000): Promise<EventPayload<'chat.message'>> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`bob did not receive "${text}"`)), timeoutMs);
-    const off = bobCore.events.subscribe((name, payload) => {
-      const m = payload as EventPayload<'chat.message'>;
-      if (name === 'chat.message' && m.direction === 'in' && m.text === text) {
-        clearTimeout(timer);
-        off();
-        resolve(m);
-      }
-    });
-  });
+async function addContact(address: string, name: string): Promise<void> {
+  await page.getByRole('button', { name: '+ Add contact' }).click();
+  const dialog = page.getByTestId('add-contact-dialog');
+  await dialog.getByLabel('SIP address').fill(address);
+  await dialog.getByLabel('Name (optional)').fill(name);
+  await dialog.getByRole('button', { name: 'Add contact' }).click();
 }
-
-const bobRow = () => page.locator(`[data-uri="${bob.aor}"]`);
 
 describe('messenger, as a new user would use it', () => {
   test('sign in as alice and add bob@beta.test (a federated contact)', async () => {
@@ -83,28 +80,29 @@ describe('messenger, as a new user would use it', () => {
     await dialog.getByRole('alert').waitFor();
     assert.match((await dialog.getByRole('alert').textContent()) ?? '', /not a valid domain name/);
     await page.screenshot({ path: shot('02-add-contact-invalid') });
-    await dialog.getByLabel('SIP address').fill(`${bob.user}@beta.test`);
+    await dialog.getByLabel('SIP address').fill(`${bobUser.user}@beta.test`);
     await dialog.getByLabel('Name (optional)').fill('Bob Beta');
     await dialog.getByRole('button', { name: 'Add contact' }).click();
     await bobRow().waitFor();
     assert.match((await bobRow().textContent()) ?? '', /^.?Bob Beta/);
   });
 
-  test("bob's presence changes are shown with icon and words, with his note", async () => {
-    await bobCore.dispatch('presence.setOwn', { status: 'available' });
-    await page.waitForFunction((uri) => /Bob BetaAvailable/.test(document.querySelector(`[data-uri="${uri}"]`)?.textContent ?? ''), bob.aor, { timeout: 15_000 });
-    await page.screenshot({ path: shot('03-bob-available') });
-    await bobCore.dispatch('presence.setOwn', { status: 'busy', note: 'In the quarterly review' });
-    await page.waitForFunction((uri) => /Busy — In the quarterly review/.test(document.querySelector(`[data-uri="${uri}"]`)?.textContent ?? ''), bob.aor, { timeout: 15_000 });
-    assert.match((await bobRow().textContent()) ?? '', /Busy — In the quarterly review/);
+  test("bob's presence changes (baresip PUBLISHes open/closed) are shown with icon and words", async () => {
+    // baresip published "open" when it started (startBaresip waits for the 200 to that PUBLISH).
+    await rowShows(bobUser.aor, /Bob BetaAvailable/);
     // The tooltip carries the freshness.
     assert.match((await bobRow().getAttribute('title')) ?? '', /updated (just now|\d+ min ago)/);
-    await page.screenshot({ path: shot('04-bob-busy-with-note') });
+    await page.screenshot({ path: shot('03-bob-available') });
+    await bob.setPresence('offline');
+    await rowShows(bobUser.aor, /Bob BetaOffline/);
+    await page.screenshot({ path: shot('04-bob-offline') });
     await axeCheck(page, 'buddy-list');
+    await bob.setPresence('online');
+    await rowShows(bobUser.aor, /Bob BetaAvailable/);
   });
 
-  test('messages both ways, delivery state, and bob typing', async () => {
-    // Keyboard: focus the list, move to bob, Enter opens the chat.
+  test('messages both ways with bob (baresip), with delivery state', async () => {
+    // Keyboard: focus the list, move to bob (the only contact), Enter opens the chat.
     await page.getByTestId('contact-list').focus();
     await page.keyboard.press('End');
     await page.keyboard.press('Enter');
@@ -112,19 +110,15 @@ describe('messenger, as a new user would use it', () => {
     await chat.waitFor();
     const box = chat.getByRole('textbox');
     await box.waitFor();
-    const received = bobReceives('Hello *Bob*, lunch at noon?');
     await box.fill('Hello *Bob*, lunch at noon?');
     await page.keyboard.press('Enter');
-    await received;
+    // baresip prints the text/plain body as received: the *…* markup is the sender's display only.
+    const got = await bob.waitForMessage((m) => m.text === 'Hello *Bob*, lunch at noon?', 15_000);
+    assert.match(got.from, new RegExp(`^sip:${alice.user}@alpha\\.test`));
     await chat.locator('[data-testid=delivery-state][data-state=delivered]').first().waitFor({ timeout: 15_000 });
     assert.equal(await chat.locator('article[data-direction=out] strong').first().textContent(), 'Bob');
 
-    await bobCore.dispatch('chat.typing', { conversationId: alice.aor, active: true });
-    await page.getByTestId('typing').getByText('Bob Beta is typing…').waitFor({ timeout: 15_000 });
-    await page.screenshot({ path: shot('05-chat-bob-typing') });
-
-    const reply = await bobCore.dispatch('chat.send', { to: alice.aor, text: 'Sure! See https://example.com/menu and <b>not html</b>' });
-    assert.equal(reply.ok, true);
+    await bob.sendMessage(alice.aor, 'Sure! See https://example.com/menu and <b>not html</b>');
     const incoming = chat.locator('article[data-direction=in]');
     await incoming.first().waitFor({ timeout: 15_000 });
     assert.match((await incoming.first().textContent()) ?? '', /Sure! See https:\/\/example\.com\/menu and <b>not html<\/b>/);
@@ -132,16 +126,39 @@ describe('messenger, as a new user would use it', () => {
     assert.equal(await link.getAttribute('target'), '_blank');
     assert.equal(await link.getAttribute('rel'), 'noopener noreferrer');
     assert.equal(await incoming.first().locator('b').count(), 0, 'plain text is never turned into markup');
-    // Typing ends with the message.
-    await page.waitForFunction(() => document.querySelector('[data-testid=typing]')?.textContent === '');
-    await page.screenshot({ path: shot('06-chat-both-ways') });
+    await page.screenshot({ path: shot('05-chat-both-ways') });
     await axeCheck(page, 'chat');
   });
 
-  test('bob goes offline: his row says so, and a message to him fails with the reason and a Retry button', async () => {
-    await bobCore.dispatch('account.signOut', { accountId: bob.aor });
-    await page.waitForFunction((uri) => /Offline/.test(document.querySelector(`[data-uri="${uri}"]`)?.textContent ?? ''), bob.aor, { timeout: 20_000 });
-    const chat = page.getByTestId('chat-view');
+  test('carol, a user of the LCS 2005 domain, is seen typing in her session (KeyboardActivity INFO)', async () => {
+    await addContact(carol.aor.replace(/^sip:/, ''), 'Carol LCS');
+    await rowOf(carol.aor).waitFor();
+    await rowOf(carol.aor).dblclick();
+    const chat = page.locator(`[data-testid=chat-view][data-conversation="${carol.aor}"]`);
+    await chat.waitFor();
+    const opened = await carol.openIm(alice.aor, { text: 'Hi Alice, one question about the review' });
+    assert.equal(opened.status, 200, JSON.stringify(opened));
+    const session = opened.session!;
+    await chat.locator('article[data-direction=in]', { hasText: 'one question about the review' }).waitFor({ timeout: 15_000 });
+    assert.equal((await session.typing('type')).status, 200);
+    await page.getByTestId('typing').getByText('Carol LCS is typing…').waitFor({ timeout: 15_000 });
+    await page.screenshot({ path: shot('06-chat-carol-typing') });
+    // Typing ends with the message.
+    assert.equal((await session.send('Is it at 3 pm?')).status, 200);
+    await chat.locator('article[data-direction=in]', { hasText: 'Is it at 3 pm?' }).waitFor({ timeout: 15_000 });
+    await page.waitForFunction(() => document.querySelector('[data-testid=typing]')?.textContent === '');
+    await session.bye();
+  });
+
+  test('bob quits baresip: his row says Offline, and a message to him fails with the reason and a Retry button', async () => {
+    // As baresip's user would: set offline, then quit (SIGTERM un-REGISTERs, so beta.test answers 480).
+    await bob.setPresence('offline');
+    await rowShows(bobUser.aor, /Bob BetaOffline/);
+    await bob.stop();
+    assert.equal(bob.running, false);
+    await bobRow().dblclick();
+    const chat = page.locator(`[data-testid=chat-view][data-conversation="${bobUser.aor}"]`);
+    await chat.locator('article[data-direction=in]', { hasText: 'Sure!' }).waitFor();
     await chat.getByRole('textbox').fill('Are you there?');
     await page.keyboard.press('Enter');
     const failed = chat.getByTestId('delivery-failed');
@@ -151,7 +168,6 @@ describe('messenger, as a new user would use it', () => {
     assert.match(text, /offline/i);
     assert.equal(await failed.getByRole('button', { name: 'Retry' }).count(), 1);
     await page.screenshot({ path: shot('07-message-failed-offline') });
-    await bobSignIn();
   });
 
   test('history search finds the conversation with a snippet and jumps to it', async () => {
@@ -196,7 +212,7 @@ describe('messenger, as a new user would use it', () => {
 
   test('a chat window of its own (?chat=) shows the same conversation', async () => {
     const solo = await browser.newPage({ viewport: { width: 640, height: 720 } });
-    await solo.goto(`${host.url}&chat=${encodeURIComponent(`${bob.user}@beta.test`)}`);
+    await solo.goto(`${host.url}&chat=${encodeURIComponent(`${bobUser.user}@beta.test`)}`);
     await solo.getByTestId('chat-view').waitFor();
     await solo.locator('article[data-direction=in]').first().waitFor({ timeout: 10_000 });
     await solo.screenshot({ path: shot('11-standalone-chat') });
