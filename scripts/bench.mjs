@@ -15,6 +15,7 @@ const benches = {
   'presence-parser': ['bench/presence/run.ts', false, 'PIDF extract vs fast-xml-parser and xmldom; 500-body burst (P4, P5)'],
   im: ['bench/im/run.ts', true, 'client cost per message; end-to-end latency over 1000 messages through the testbed'],
   'presence-service': ['bench/presence-service/run.ts', true, '1000 watched contacts on beta.test with paced SUBSCRIBEs'],
+  'server-lists': ['bench/server-lists/run.ts', true, 'batched presence: 1000 published contacts on beta.test through the RLS vs the paced fallback'],
   ui: ['bench/ui/run.ts', true, 'buddy list with 5000 contacts in Chromium: first render, frame times under 1000 updates'],
 };
 

@@ -1,0 +1,129 @@
+// Batched presence at scale against the real testbed (server-side contact list issue, item 3): alice@alpha.test
+// watches N contacts on beta.test, each of which has published a state (SIPp PUBLISH; Kamailio 5.6's rls lists a
+// resource with nothing published without any <instance>, so an unpublished contact never becomes "known" through
+// the RLS). "State known" = the contact's row has a state from a document or a subscription (reason not pending).
+//   1. with RLS: alice's rls-services names sip:<alice>-buddies@alpha.test with the N contacts; one SUBSCRIBE with
+//      Supported: eventlist; back-end subscriptions cross the federation link from alpha's RLS.
+//   2. without RLS (fallback): another alice with no rls-services document: 404 for the list URI, then the paced
+//      individual SUBSCRIBEs (25/s).
+// Target: with RLS, every state known within 5 s of sign-in; without, the fallback completes.
+//
+//   node --import tsx bench/server-lists/run.ts [--contacts 1000]
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createAppCore } from '../../electron/core/app-core';
+import { nodePlatform } from '../../electron/core/platform/node-platform';
+import type { AccountState, EventPayload } from '../../shared/ipc/contract';
+import { useTestbed } from '../../test/testbed/harness';
+import type { Testbed, TestUser } from '../../test/testbed/harness';
+import { putBuddyList } from '../../test/testbed/rls';
+import { runSipp } from '../../test/testbed/sipp/driver';
+
+const { values } = parseArgs({ options: { contacts: { type: 'string', default: '1000' } } });
+const count = Number(values.contacts);
+
+async function inChunks<T, R>(items: readonly T[], size: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < items.length; i += size) out.push(...(await Promise.all(items.slice(i, i + size).map((x, j) => fn(x, i + j)))));
+  return out;
+}
+
+interface Run {
+  readonly mode: string;
+  readonly signInMs: number;
+  readonly allKnownMs: number | null;
+  readonly known: number;
+  readonly initialSubscribes: number;
+  readonly listSubscribes: number;
+  readonly presenceChangedEvents: number;
+  readonly outcome: Record<string, number>;
+}
+
+async function watch(tb: Testbed, mode: string, alice: TestUser, uris: readonly string[], timeoutMs: number): Promise<Run> {
+  const core = createAppCore(nodePlatform('cli', mkdtempSync(join(tmpdir(), 'parley-bench-rls-'))), {
+    sip: { dnsServers: [tb.dns.server], extraCaCertificates: [readFileSync(tb.pki.ca, 'utf8')] },
+  });
+  const known = new Map<string, number>();
+  let events = 0;
+  let start = 0;
+  core.events.subscribe((name, payload) => {
+    if (name !== 'presence.changed') return;
+    events++;
+    for (const p of (payload as EventPayload<'presence.changed'>).contacts) if (p.reason !== 'pending' && !known.has(p.uri)) known.set(p.uri, performance.now() - start);
+  });
+  core.presence.watch(uris);
+  start = performance.now();
+  const signIn = await core.dispatch('account.signIn', { address: alice.aor, password: alice.password });
+  const state = (signIn as { value: AccountState }).value;
+  if (state.state !== 'registered') throw new Error(`sign-in failed: ${state.detail}`);
+  const signInMs = performance.now() - start;
+  let subscribes = 0;
+  let listSubscribes = 0;
+  let seq = 0;
+  const callIds = new Set<string>();
+  const collect = (): void => {
+    for (const e of core.trace.since(seq)) {
+      seq = e.seq;
+      if (e.direction !== 'out' || !e.text.startsWith('SUBSCRIBE ') || /\r\nTo: [^\r]*;tag=/.test(e.text) || !/\r\nEvent: presence\r\n/.test(e.text)) continue;
+      const callId = /\r\nCall-ID: ([^\r]+)/i.exec(e.text)?.[1] ?? '';
+      if (callIds.has(callId)) continue; // a digest retry after 407
+      callIds.add(callId);
+      subscribes++;
+      if (/\r\nSupported: eventlist\r\n/.test(e.text)) listSubscribes++;
+    }
+  };
+  const deadline = performance.now() + timeoutMs;
+  while (known.size < uris.length && performance.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50));
+    collect();
+  }
+  collect();
+  const times = uris.map((u) => known.get(u) ?? Number.POSITIVE_INFINITY);
+  const all = Math.max(...times);
+  const outcome: Record<string, number> = {};
+  for (const p of core.presence.list()) outcome[`${p.reason}/${p.availability}`] = (outcome[`${p.reason}/${p.availability}`] ?? 0) + 1;
+  await core.close();
+  return { mode, signInMs: Math.round(signInMs), allKnownMs: Number.isFinite(all) ? Math.round(all) : null, known: known.size, initialSubscribes: subscribes, listSubscribes, presenceChangedEvents: events, outcome };
+}
+
+async function main(): Promise<void> {
+  const tb = await useTestbed();
+  const t0 = performance.now();
+  const alice = await tb.createUser('alpha.test', { prefix: 'alice' });
+  const plain = await tb.createUser('alpha.test', { prefix: 'alice' });
+  const contacts: TestUser[] = await inChunks(Array.from({ length: count }, (_, i) => i), 50, () => tb.createUser('beta.test', { prefix: 'r' }));
+  const createMs = performance.now() - t0;
+  const t1 = performance.now();
+  // PUBLISH (Expires 120 in the scenario): half open, half closed.
+  const published = await inChunks(contacts, 25, async (c, i) => {
+    const r = await runSipp({ runDir: tb.runDir, scenario: 'publish', as: c, keys: { basic: i % 2 ? 'closed' : 'open', note: 'bench' }, timeoutMs: 15_000 }).done;
+    return r.statuses.includes(200);
+  });
+  const publishMs = performance.now() - t1;
+  const uris = contacts.map((c) => c.aor);
+  await putBuddyList(alice, uris);
+
+  const withRls = await watch(tb, 'rls', alice, uris, 30_000);
+  const fallback = await watch(tb, 'individual (no rls-services: 404, paced 25/s)', plain, uris, 90_000);
+  const result = {
+    contacts: count,
+    usersCreatedMs: Math.round(createMs),
+    published: published.filter(Boolean).length,
+    publishMs: Math.round(publishMs),
+    runs: [withRls, fallback],
+    verdict: { rlsAllKnownWithin5s: withRls.allKnownMs !== null && withRls.allKnownMs <= 5000, fallbackCompletes: fallback.allKnownMs !== null },
+    loadAverage: (await import('node:os')).loadavg().map((x) => Number(x.toFixed(2))),
+  };
+  console.log(JSON.stringify(result, null, 2));
+  await inChunks([...contacts, alice, plain], 50, (u) => tb.deleteUser(u));
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
