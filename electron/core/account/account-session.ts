@@ -57,6 +57,8 @@ export class AccountSession {
   private readonly policy: ReconnectPolicy;
   private reconnectTimer: TimerHandle | undefined;
   private everRegistered = false;
+  /** While signing in: fails the sign-in at once if the server closes the connection (see start()). */
+  private closedWhileSigningIn: ((failure: SignInFailure) => void) | undefined;
   private stopping = false;
   readonly user: string;
   readonly domain: string;
@@ -89,7 +91,15 @@ export class AccountSession {
       const target = await this.connectFirst(resolution);
       this.set('authenticating', `Signing in to ${this.describe(target)}…`);
       this.createUserAgent(target);
-      await this.registration!.register();
+      // A server that refuses something in the handshake after it completed (TLS 1.3 sends its verdict on a
+      // client certificate only then) just closes the connection: say so now instead of waiting for Timer F.
+      const closed = new Promise<never>((_, reject) => (this.closedWhileSigningIn = reject));
+      closed.catch(() => {});
+      try {
+        await Promise.race([this.registration!.register(), closed]);
+      } finally {
+        this.closedWhileSigningIn = undefined;
+      }
       const outcome = this.registration!.state;
       if (outcome.kind === 'registered') return this.current;
       throw this.registrationFailure(outcome);
@@ -210,6 +220,12 @@ export class AccountSession {
   }
 
   private onConnectionClosed(connectionId: string): void {
+    if (this.closedWhileSigningIn && connectionId === this.connectionId) {
+      const server = this.target ? this.describe(this.target) : this.domain;
+      const cert = this.options.tls.clientCertificate ? ' (it may have refused the client certificate)' : '';
+      this.closedWhileSigningIn(new SignInFailure(`${server} closed the connection during sign-in${cert}.`, { kind: 'network', server }));
+      return;
+    }
     if (this.stopping || !this.everRegistered || connectionId !== this.connectionId) return;
     this.connectionId = undefined;
     this.scheduleReconnect('The connection to the server was lost.');
