@@ -12,6 +12,8 @@ import type { Testbed, TestUser } from '../testbed/harness';
 import type { LcsUser } from '../testbed/lcs/control-client';
 import { startBaresip } from '../testbed/peers/baresip';
 import type { BaresipPeer } from '../testbed/peers/baresip';
+import { waitForSipdump } from '../testbed/peers/sipdump';
+import { runPaths } from '../testbed/layout';
 import { axeCheck, launchChromium, shot, signInAs, startWebHost } from './support';
 import type { RunningWebHost } from './support';
 
@@ -168,6 +170,13 @@ describe('messenger, as a new user would use it', () => {
     assert.match(text, /offline/i);
     assert.equal(await failed.getByRole('button', { name: 'Retry' }).count(), 1);
     await page.screenshot({ path: shot('07-message-failed-offline') });
+    // The reason is beta.test's own answer: no registration left for bob → 480 (RFC 3261 §21.4.18). (Earlier
+    // 415s to bob are baresip refusing alice's isComposing MESSAGEs, RFC 3994 §3 / RFC 3428 §7.)
+    await waitForSipdump(
+      runPaths(tb.runDir).sipdump('beta.test'),
+      (r) => r.tag === 'snd' && r.method === 'MESSAGE' && r.status === 480 && r.text.includes(`To: <${bobUser.aor}>`),
+      5000,
+    );
   });
 
   test('history search finds the conversation with a snippet and jumps to it', async () => {
