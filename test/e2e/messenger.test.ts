@@ -172,11 +172,11 @@ describe('messenger, as a new user would use it', () => {
     await page.screenshot({ path: shot('07-message-failed-offline') });
     // The reason is beta.test's own answer: no registration left for bob → 480 (RFC 3261 §21.4.18). (Earlier
     // 415s to bob are baresip refusing alice's isComposing MESSAGEs, RFC 3994 §3 / RFC 3428 §7.)
-    await waitForSipdump(
-      runPaths(tb.runDir).sipdump('beta.test'),
-      (r) => r.tag === 'snd' && r.method === 'MESSAGE' && r.status === 480 && r.text.includes(`To: <${bobUser.aor}>`),
-      5000,
-    );
+    // Matched by Call-ID to the text MESSAGE, since alice's isComposing MESSAGEs to bob get 480s as well.
+    const dump = runPaths(tb.runDir).sipdump('beta.test');
+    const callId = (r: { text: string }) => /^Call-ID:\s*(\S+)/im.exec(r.text)?.[1];
+    const request = await waitForSipdump(dump, (r) => r.tag === 'rcv' && r.method === 'MESSAGE' && r.status === undefined && r.body === 'Are you there?', 5000);
+    await waitForSipdump(dump, (r) => r.tag === 'snd' && r.status === 480 && callId(r) === callId(request), 5000);
   });
 
   test('history search finds the conversation with a snippet and jumps to it', async () => {
