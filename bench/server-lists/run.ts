@@ -51,7 +51,7 @@ async function watch(tb: Testbed, mode: string, alice: TestUser, uris: readonly 
   core.events.subscribe((name, payload) => {
     if (name !== 'presence.changed') return;
     events++;
-    for (const p of (payload as EventPayload<'presence.changed'>).contacts) if (p.reason !== 'pending' && !known.has(p.uri)) known.set(p.uri, performance.now() - start);
+    for (const p of (payload as EventPayload<'presence.changed'>).contacts) if (p.reason !== 'pending' && p.reason !== 'signed-out' && !known.has(p.uri)) known.set(p.uri, performance.now() - start);
   });
   core.presence.watch(uris);
   start = performance.now();
