@@ -73,6 +73,8 @@ interface Conversation {
   session: { session: ImSession; binding: Binding } | undefined;
   typingOut: TypingSender | undefined;
   readonly typingIn: TypingReceiver;
+  /** The contact refused an isComposing document (415/488/501): stop sending them (RFC 3994 §3 — optional). */
+  noIsComposing?: boolean;
 }
 
 /** An incoming message waiting for the group commit (see queueIncoming). */
@@ -431,10 +433,12 @@ export class ChatService {
       return;
     }
     // Item 34: RFC 3994 isComposing in page mode — not to a contact we talk to in sessions (no INVITE for typing).
-    if (this.book.preferredMode(conv.id) !== 'page') return;
-    await binding.pager.send(conv.id, buildIsComposing(active ? { state: 'active', refresh: ISCOMPOSING_REFRESH_S } : { state: 'idle' }), {
+    if (this.book.preferredMode(conv.id) !== 'page' || conv.noIsComposing) return;
+    const outcome = await binding.pager.send(conv.id, buildIsComposing(active ? { state: 'active', refresh: ISCOMPOSING_REFRESH_S } : { state: 'idle' }), {
       contentType: ISCOMPOSING_CONTENT_TYPE,
     });
+    // A client without RFC 3994 (baresip, for one) answers 415: typing is best-effort, so stop offering it.
+    if ([415, 488, 501].includes(outcome.response.status)) conv.noIsComposing = true;
   }
 
   private setState(job: Job, state: DeliveryState, failure?: FailureReason, detail?: string): void {

@@ -183,6 +183,22 @@ describe('ChatService', () => {
     assert.equal(t.history.messages('sip:mallory@beta.test').length, 0);
   });
 
+  test('a contact that refuses isComposing (415) is not sent typing indications again', async () => {
+    const t = setup();
+    t.peer.page = (r) => (r.header('Content-Type')?.startsWith('application/im-iscomposing+xml') ? { status: 415 } : { status: 200 });
+    const isComposingSent = () => t.pair.log.filter((e) => e.from === 'alice' && e.wire.startsWith('MESSAGE ') && e.wire.includes('im-iscomposing')).length;
+    t.chat.typing('dave@beta.test', true);
+    await settle();
+    assert.equal(isComposingSent(), 1);
+    t.chat.typing('dave@beta.test', false);
+    t.chat.typing('dave@beta.test', true);
+    await settle();
+    assert.equal(isComposingSent(), 1, 'no more after the 415');
+    const m = t.chat.send('dave@beta.test', 'still reachable');
+    await settle();
+    assert.equal(t.history.get(m.id)?.state, 'delivered');
+  });
+
   test('incoming isComposing → chat.typing true, then false when the message arrives', async () => {
     const t = setup();
     const body = '<?xml version="1.0"?><isComposing xmlns="urn:ietf:params:xml:ns:im-iscomposing"><state>active</state><refresh>60</refresh></isComposing>';
