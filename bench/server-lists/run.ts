@@ -41,6 +41,10 @@ interface Run {
   readonly listSubscribes: number;
   readonly presenceChangedEvents: number;
   readonly outcome: Record<string, number>;
+  readonly refusedDocuments: number;
+  readonly lastRefusal: string;
+  /** Contacts never known, for the log. */
+  readonly missing: readonly string[];
 }
 
 async function watch(tb: Testbed, mode: string, alice: TestUser, uris: readonly string[], expected: readonly string[], timeoutMs: number): Promise<Run> {
@@ -88,8 +92,13 @@ async function watch(tb: Testbed, mode: string, alice: TestUser, uris: readonly 
   const median = sorted[Math.floor(sorted.length / 2)] ?? Number.POSITIVE_INFINITY;
   const outcome: Record<string, number> = {};
   for (const p of core.presence.list()) outcome[`${p.reason}/${p.availability}`] = (outcome[`${p.reason}/${p.availability}`] ?? 0) + 1;
+  const { refusedDocuments, lastRefusal } = core.presence.stats;
+  const missing = expected.filter((u) => !known.has(u)).slice(0, 10);
   await core.close();
-  return { mode, signInMs: Math.round(signInMs), allKnownMs: Number.isFinite(all) ? Math.round(all) : null, medianKnownMs: Number.isFinite(median) ? Math.round(median) : null, known: known.size, initialSubscribes: subscribes, listSubscribes, presenceChangedEvents: events, outcome };
+  return {
+    refusedDocuments,
+    lastRefusal,
+    missing, mode, signInMs: Math.round(signInMs), allKnownMs: Number.isFinite(all) ? Math.round(all) : null, medianKnownMs: Number.isFinite(median) ? Math.round(median) : null, known: known.size, initialSubscribes: subscribes, listSubscribes, presenceChangedEvents: events, outcome };
 }
 
 async function main(): Promise<void> {
