@@ -3,14 +3,12 @@
 // bob's presence changes reaching alice across the federation link within 1 s of the change.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { EventPayload } from '../../../shared/ipc/contract';
 import type { ChatMessage } from '../../../shared/model/chat';
-import type { ContactPresence } from '../../../shared/model/presence';
 import { startBaresip } from '../../testbed/peers/baresip';
 import { useTestbed } from '../../testbed/harness';
 import type { Testbed } from '../../testbed/harness';
 import { finalState, newCore, send, signIn, waitFor } from '../im/im-support';
-import type { ChatCore } from '../im/im-support';
+import { nextPresenceAt } from '../../support/presence-events';
 
 let tb: Testbed;
 before(async () => {
@@ -20,24 +18,6 @@ after(async () => {
   await tb?.cleanup();
 });
 
-/** The next presence of `uri` on `core` matching `ok`, with performance.now() at its arrival. */
-function nextPresence(core: ChatCore, uri: string, ok: (p: ContactPresence) => boolean, timeoutMs = 10_000): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`no matching presence for ${uri} within ${timeoutMs} ms; last: ${JSON.stringify(core.presence.list().find((x) => x.uri === uri))}`));
-    }, timeoutMs);
-    const off = core.events.subscribe((name, payload) => {
-      if (name !== 'presence.changed') return;
-      const p = (payload as EventPayload<'presence.changed'>).contacts.find((c) => c.uri === uri);
-      if (p && ok(p)) {
-        clearTimeout(timer);
-        off();
-        resolve(performance.now());
-      }
-    });
-  });
-}
 
 describe('a baresip contact on beta.test', () => {
   test('page-mode messages both ways between Parley (alice) and baresip (bob)', async (t) => {
@@ -63,17 +43,17 @@ describe('a baresip contact on beta.test', () => {
     const bob = await startBaresip(tb, bobUser, { presence: true, cleanup: t });
     const alice = newCore(tb, t);
     await signIn(alice, aliceUser);
-    const online = nextPresence(alice, bobUser.aor, (p) => p.availability === 'available', 15_000);
+    const online = nextPresenceAt(alice, bobUser.aor, (p) => p.availability === 'available', 15_000);
     const added = await alice.dispatch('contacts.add', { uri: bobUser.aor, displayName: 'Bob (baresip)' });
     assert.equal(added.ok, true);
     await online;
 
     for (const [state, availability] of [['offline', 'offline'], ['online', 'available']] as const) {
-      const seen = nextPresence(alice, bobUser.aor, (p) => p.availability === availability);
+      const seen = nextPresenceAt(alice, bobUser.aor, (p) => p.availability === availability);
       // Measured from the moment the change is made in baresip (stricter than from beta's 200 to the PUBLISH).
       const changed = performance.now();
       await bob.setPresence(state);
-      const at = await seen;
+      const { at } = await seen;
       assert.ok(at - changed < 1000, `${state} reached alice ${Math.round(at - changed)} ms after bob changed it`);
     }
   });

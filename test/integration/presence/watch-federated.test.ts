@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { createAppCore } from '../../../electron/core/app-core';
 import type { AppCore } from '../../../electron/core/app-core';
 import { nodePlatform } from '../../../electron/core/platform/node-platform';
-import type { AccountState, EventPayload } from '../../../shared/ipc/contract';
-import type { ContactPresence } from '../../../shared/model/presence';
+import type { AccountState } from '../../../shared/ipc/contract';
 import { useTestbed } from '../../testbed/harness';
 import type { Testbed } from '../../testbed/harness';
+import { nextPresenceAt as nextPresence } from '../../support/presence-events';
 
 let tb: Testbed;
 before(async () => {
@@ -34,24 +34,6 @@ async function signIn(core: AppCore, aor: string, password: string): Promise<voi
   assert.equal(state.state, 'registered', state.detail);
 }
 
-/** Resolves with the first presence of `uri` satisfying `ok`, and when it arrived (performance.now()). */
-function nextPresence(core: AppCore, uri: string, ok: (p: ContactPresence) => boolean, timeoutMs = 10_000): Promise<{ p: ContactPresence; at: number }> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`no matching presence for ${uri} within ${timeoutMs} ms; last: ${JSON.stringify(core.presence.list().find((x) => x.uri === uri))}`));
-    }, timeoutMs);
-    const off = core.events.subscribe((name, payload) => {
-      if (name !== 'presence.changed') return;
-      const p = (payload as EventPayload<'presence.changed'>).contacts.find((c) => c.uri === uri);
-      if (p && ok(p)) {
-        clearTimeout(timer);
-        off();
-        resolve({ p, at: performance.now() });
-      }
-    });
-  });
-}
 
 describe('presence across federation (alpha → beta)', () => {
   test('alice watches bob: Online → Offline → Online, each within 1 s of bob publishing it', async (t) => {

@@ -15,11 +15,12 @@ import type { AppCore } from '../../../electron/core/app-core';
 import { nodePlatform } from '../../../electron/core/platform/node-platform';
 import type { Clock, TimerHandle } from '../../../electron/sip/clock';
 import type { Subscription, SubscriptionStatus } from '../../../electron/sip/usage/subscription';
-import type { AccountState, EventPayload } from '../../../shared/ipc/contract';
+import type { AccountState } from '../../../shared/ipc/contract';
 import type { ContactPresence } from '../../../shared/model/presence';
 import { useTestbed } from '../../testbed/harness';
 import type { Testbed } from '../../testbed/harness';
 import type { LcsPresence, LcsSwitches } from '../../testbed/lcs/types';
+import { presenceNowOrNext as nextPresence } from '../../support/presence-events';
 
 let tb: Testbed;
 before(async () => {
@@ -86,25 +87,6 @@ async function alice(t: Cleanup): Promise<Alice> {
   return { core, aor: user.aor, clock };
 }
 
-function nextPresence(core: AppCore, uri: string, ok: (p: ContactPresence) => boolean, timeoutMs = 10_000): Promise<ContactPresence> {
-  const now = core.presence.list().find((c) => c.uri === uri);
-  if (now && ok(now)) return Promise.resolve(now);
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`no matching presence for ${uri} within ${timeoutMs} ms; last: ${JSON.stringify(core.presence.list().find((x) => x.uri === uri))}`));
-    }, timeoutMs);
-    const off = core.events.subscribe((name, payload) => {
-      if (name !== 'presence.changed') return;
-      const p = (payload as EventPayload<'presence.changed'>).contacts.find((c) => c.uri === uri);
-      if (p && ok(p)) {
-        clearTimeout(timer);
-        off();
-        resolve(p);
-      }
-    });
-  });
-}
 
 /** The subscriber usage's own view of the subscription (what the buddy row may hide, e.g. a scheduled retry). */
 function subscriptionStatus(core: AppCore, uri: string): SubscriptionStatus | undefined {

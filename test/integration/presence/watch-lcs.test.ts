@@ -10,11 +10,11 @@ import { join } from 'node:path';
 import { createAppCore } from '../../../electron/core/app-core';
 import type { AppCore } from '../../../electron/core/app-core';
 import { nodePlatform } from '../../../electron/core/platform/node-platform';
-import type { AccountState, EventPayload } from '../../../shared/ipc/contract';
-import type { ContactPresence } from '../../../shared/model/presence';
+import type { AccountState } from '../../../shared/ipc/contract';
 import { useTestbed } from '../../testbed/harness';
 import type { Testbed } from '../../testbed/harness';
 import type { LcsSwitches } from '../../testbed/lcs/types';
+import { nextPresence } from '../../support/presence-events';
 
 let tb: Testbed;
 before(async () => {
@@ -33,23 +33,6 @@ async function aliceCore(t: { after(fn: () => unknown): void }): Promise<AppCore
   return core;
 }
 
-function nextPresence(core: AppCore, uri: string, ok: (p: ContactPresence) => boolean, timeoutMs = 10_000): Promise<ContactPresence> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`no matching presence for ${uri} within ${timeoutMs} ms; last: ${JSON.stringify(core.presence.list().find((x) => x.uri === uri))}`));
-    }, timeoutMs);
-    const off = core.events.subscribe((name, payload) => {
-      if (name !== 'presence.changed') return;
-      const p = (payload as EventPayload<'presence.changed'>).contacts.find((c) => c.uri === uri);
-      if (p && ok(p)) {
-        clearTimeout(timer);
-        off();
-        resolve(p);
-      }
-    });
-  });
-}
 
 const ownAnswers = (core: AppCore, method: string) =>
   core.trace.since().filter((e) => e.direction === 'out' && e.text.startsWith('SIP/2.0 ') && new RegExp(`\\r\\nCSeq: \\d+ ${method}\\r\\n`, 'i').test(e.text));
