@@ -12,7 +12,10 @@ import { EventBus } from './event-bus';
 import type { Platform } from './platform/platform';
 import { presenceHandlers } from './ipc/handlers/presence';
 import { buddyListUri, PresenceService } from './presence/presence-service';
+import { ActivityIdleSource } from './presence/idle-source';
 import type { IdleSource } from './presence/idle-source';
+import { AppSettingsStore } from './settings/app-settings-store';
+import { settingsHandlers } from './ipc/handlers/settings';
 import { chatHandlers } from './ipc/handlers/chat';
 import { ChatService } from './chat/chat-service';
 import { HistoryStore } from './history/history-store';
@@ -49,6 +52,8 @@ export interface AppCore {
   readonly contacts: ContactsService;
   readonly serverLists: ServerListService;
   readonly presenceRules: PresenceRulesService;
+  /** Idle minutes and notification choices (settings.get/set); main reads `peek()` for its notifier. */
+  readonly settings: AppSettingsStore;
   close(): Promise<void>;
 }
 
@@ -113,6 +118,13 @@ export function createAppCore(platform: Platform, options: AppCoreOptions | ((li
     ...(opts.idle ? { idle: opts.idle } : {}),
     log,
   });
+  // Stored settings are applied as soon as they are read; a corrupt file is logged and the defaults stay.
+  const settings = new AppSettingsStore(platform.profileDir);
+  const applySettings = (current: { idleMinutes: number }): void => presence.setIdleMinutes(current.idleMinutes);
+  void settings
+    .get()
+    .then(applySettings)
+    .catch((error: unknown) => log(`settings: ${error instanceof Error ? error.message : String(error)}`));
   const dispatch = createDispatcher(
     {
       'app.info': async () => ({
@@ -147,6 +159,12 @@ export function createAppCore(platform: Platform, options: AppCoreOptions | ((li
       ...historyHandlers(history),
       ...presenceHandlers(presence),
       ...contactsHandlers(contacts),
+      ...settingsHandlers({
+        store: settings,
+        apply: applySettings,
+        // Only an activity-fed idle source (headless host, tests) learns from the UI; Electron reads the OS.
+        ...(opts.idle instanceof ActivityIdleSource ? { activity: () => (opts.idle as ActivityIdleSource).touch() } : {}),
+      }),
     },
     { onInternalError: (command, error) => log(`ipc ${command}: ${error instanceof Error ? error.stack : String(error)}`) },
   );
@@ -160,5 +178,5 @@ export function createAppCore(platform: Platform, options: AppCoreOptions | ((li
     activeAccount.dispose();
     db.close();
   };
-  return { dispatch, events, platform, accounts, trace, chat, presence, history, contacts, serverLists, presenceRules, close };
+  return { dispatch, events, platform, accounts, trace, chat, presence, history, contacts, serverLists, presenceRules, settings, close };
 }

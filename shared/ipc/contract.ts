@@ -150,8 +150,33 @@ export const historyHit = z.object({
   snippet: z.string(),
 });
 
+/** Settings the core applies (UI-only ones such as the theme stay in the renderer). Kept in the profile dir. */
+export const appSettings = z.object({
+  /** Minutes without input before automatic Away; 0 = never. */
+  idleMinutes: z.number().int().min(0).max(240),
+  notifications: z.object({
+    enabled: z.boolean(),
+    sound: z.boolean(),
+    /** Show the message text in the notification (off: only who wrote). */
+    showPreview: z.boolean(),
+  }),
+});
+
+/** settings.set: any subset; what is left out keeps its value. */
+export const appSettingsChange = z
+  .object({
+    idleMinutes: appSettings.shape.idleMinutes.optional(),
+    notifications: appSettings.shape.notifications.partial().strict().optional(),
+  })
+  .strict();
+
 export const commands = {
   'app.info': { req: noArgs, res: appInfo },
+  /** The user did something (key, pointer) in a UI without OS idle time (browser): feeds automatic Away. Throttled by the UI. */
+  'app.activity': { req: noArgs, res: empty },
+  'settings.get': { req: noArgs, res: appSettings },
+  /** Stores and applies the change; answers with the settings now in force. */
+  'settings.set': { req: appSettingsChange, res: appSettings },
   'account.list': { req: noArgs, res: z.array(accountSummary) },
   /** Signs in and resolves once registered or failed (progress arrives as `account.state` events). */
   'account.signIn': { req: signInRequest, res: accountState },
@@ -220,6 +245,8 @@ export type OwnPresence = z.infer<typeof ownPresence>;
 export type PresenceCapabilities = z.infer<typeof presenceCapabilities>;
 export type PresenceWatcher = z.infer<typeof presenceWatcher>;
 export type HistoryHit = z.infer<typeof historyHit>;
+export type AppSettings = z.infer<typeof appSettings>;
+export type AppSettingsChange = z.infer<typeof appSettingsChange>;
 export type FederationTestResult = z.infer<typeof federationTestResult>;
 export type FederationTestStep = z.infer<typeof federationTestStep>;
 

@@ -33,7 +33,11 @@ export class OwnPresenceController {
   private saved: { status: OwnStatus; note: string | undefined } | undefined;
   private timer: TimerHandle | undefined;
 
-  constructor(private readonly options: OwnPresenceOptions) {}
+  private idleMinutes: number;
+
+  constructor(private readonly options: OwnPresenceOptions) {
+    this.idleMinutes = options.idleMinutes ?? DEFAULT_IDLE_MINUTES;
+  }
 
   get current(): OwnPresence {
     return { status: this.status, ...(this.note !== undefined ? { note: this.note } : {}), idle: this.saved !== undefined };
@@ -46,6 +50,12 @@ export class OwnPresenceController {
     this.note = note?.trim() ? note : undefined;
     this.options.onChange(this.current);
     return this.current;
+  }
+
+  /** The auto-away threshold from settings; 0 = never (an automatic Away in force is undone at once). */
+  setIdleMinutes(minutes: number): void {
+    this.idleMinutes = minutes;
+    this.check();
   }
 
   /** Starts reading the idle source (no-op without one). */
@@ -69,7 +79,8 @@ export class OwnPresenceController {
   check(): void {
     const idle = this.options.idle;
     if (!idle) return;
-    const threshold = (this.options.idleMinutes ?? DEFAULT_IDLE_MINUTES) * 60;
+    // 0 minutes means "never": an infinite threshold never starts Away and ends one in force.
+    const threshold = this.idleMinutes === 0 ? Infinity : this.idleMinutes * 60;
     const seconds = idle.idleSeconds();
     if (!this.saved && seconds >= threshold && AUTO_AWAY_FROM.has(this.status)) {
       this.saved = { status: this.status, note: this.note };

@@ -164,6 +164,11 @@ export class PresenceService {
     return this.own.set(status, note);
   }
 
+  /** Minutes without input before automatic Away (settings.set); 0 = never. */
+  setIdleMinutes(minutes: number): void {
+    this.own.setIdleMinutes(minutes);
+  }
+
   /** Resolves once the current own state has been published (or failed), for the CLI's `presence set`. */
   async publishNow(): Promise<PublicationState> {
     await this.publishOwn();
