@@ -11,6 +11,7 @@ import type { Dispatch } from './ipc/dispatcher';
 import { EventBus } from './event-bus';
 import type { Platform } from './platform/platform';
 import { presenceHandlers } from './ipc/handlers/presence';
+import { watcherHandlers } from './ipc/handlers/watchers';
 import { buddyListUri, PresenceService } from './presence/presence-service';
 import { ActivityIdleSource } from './presence/idle-source';
 import type { IdleSource } from './presence/idle-source';
@@ -158,6 +159,7 @@ export function createAppCore(platform: Platform, options: AppCoreOptions | ((li
       ...chatHandlers(chat),
       ...historyHandlers(history),
       ...presenceHandlers(presence),
+      ...watcherHandlers({ rules: presenceRules, accountId: () => activeAccount.current(), hasPresenceRules: (id) => serverLists.hasServerList(id) }),
       ...contactsHandlers(contacts),
       ...settingsHandlers({
         store: settings,

@@ -207,6 +207,8 @@ export const commands = {
   /** Current state of every watched contact (events keep it fresh). */
   'presence.list': { req: noArgs, res: z.array(contactPresence) },
   'presence.capabilities': { req: noArgs, res: presenceCapabilities },
+  /** The answer to "X wants to see your presence": allow, or block politely (the watcher sees offline). */
+  'presence.answerWatcher': { req: z.object({ watcher: address, allow: z.boolean() }).strict(), res: empty },
 
   // Contact list (presence issue item 4; server-stored lists: their own issue).
   'contacts.list': { req: noArgs, res: contactList },

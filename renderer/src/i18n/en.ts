@@ -261,6 +261,13 @@ export const en = {
     ] as [string, string][],
     close: 'Close',
   },
+  watchers: {
+    label: 'Presence requests',
+    wants: (who: string) => `${who} wants to see your presence.`,
+    allow: 'Allow',
+    block: 'Block',
+    blockHint: 'They will see you as offline and are not told they were blocked.',
+  },
   certificate: {
     title: 'Untrusted server certificate',
     intro: (server: string, domain: string) => `The server ${server} presented a certificate that Parley could not verify for ${domain}.`,

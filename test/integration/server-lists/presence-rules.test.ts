@@ -92,7 +92,9 @@ describe('presence rules (pres-rules over XCAP, enforced by the server)', () => 
     assert.ok(prompt);
     assert.notEqual(presenceOf(d, alice.aor)?.availability, 'available', 'dave does not see alice before she answers');
 
-    await a.presenceRules.allowWatcher(alice.aor, dave.aor);
+    // The answer goes through the IPC contract, as the UI's prompt sends it.
+    const answered = await a.dispatch('presence.answerWatcher', { watcher: dave.aor, allow: true });
+    assert.deepEqual(answered, { ok: true, value: {} });
     await until('dave sees alice online', () => presenceOf(d, alice.aor)?.availability === 'available', 8000);
   });
 });

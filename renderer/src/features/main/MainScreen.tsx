@@ -17,6 +17,7 @@ import { HistorySearch } from '../history/HistorySearch';
 import { OwnStatus } from '../own-status/OwnStatus';
 import { Settings } from '../settings/Settings';
 import { Shell } from '../shell/Shell';
+import { WatcherRequests } from './WatcherRequests';
 
 function Shortcuts({ onClose }: { onClose: () => void }) {
   return (
@@ -92,6 +93,7 @@ export function MainScreen() {
         <button type="button" onClick={() => setShortcuts(true)} aria-keyshortcuts="F1" title={t.nav.shortcuts}>?</button>
         <button type="button" onClick={() => void signOut()}>{t.account.signOut}</button>
       </header>
+      <WatcherRequests />
       <div className="workspace">
         <aside className="sidebar">
           <BuddyList onOpenChat={open} onTestFederation={testFederation} commandRef={commands} />
