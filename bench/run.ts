@@ -7,9 +7,10 @@
 // 5× between windows, ratios from 0.8× to 190×). Main-thread CPU time is what wall time would be on an idle
 // machine: the parse and its GC pauses, without other processes and without V8's background compiler and
 // concurrent-marking threads (which run beside the main thread there too). Every adapter is timed the same way.
-import { openSync, readFileSync, readSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { adapters, jssip, kirmSip, ours, sinkValue, type Adapter } from './adapters';
+import { cpuClockName, cpuNs } from './cpu-clock';
 
 const quick = process.argv.includes('--quick');
 /**
@@ -51,31 +52,6 @@ function checkAgreement(): void {
   }
 }
 
-/** The main thread's schedstat, opened once (the descriptor stays bound to this thread); null off Linux. */
-const schedstat = ((): number | null => {
-  try {
-    return openSync('/proc/thread-self/schedstat', 'r');
-  } catch {
-    return null;
-  }
-})();
-const statBuf = Buffer.alloc(64);
-
-/** CPU time of the main thread in ns (first schedstat field); the whole process's elsewhere. */
-function cpuNs(): number {
-  if (schedstat === null) {
-    const u = process.cpuUsage();
-    return (u.user + u.system) * 1000;
-  }
-  const len = readSync(schedstat, statBuf, 0, statBuf.length, 0);
-  let ns = 0;
-  for (let i = 0; i < len; i++) {
-    const c = statBuf[i] as number;
-    if (c < 48 || c > 57) break;
-    ns = ns * 10 + (c - 48);
-  }
-  return ns;
-}
 
 /**
  * Runs fn(text) for about `ms` of CPU time; returns messages per CPU second. Batches grow until one takes
@@ -182,7 +158,7 @@ function main(): void {
   printRates();
   printHeap();
   const cpuS = (cpuNs() - cpu0) / 1e9;
-  const clock = schedstat === null ? 'process CPU' : 'main-thread CPU';
+  const clock = cpuClockName;
   console.log(`\nnode ${process.version}, ${quick ? 'quick' : 'full'} run: ${((Date.now() - wall0) / 1000).toFixed(1)} s wall, ${cpuS.toFixed(1)} s ${clock} (sink ${sinkValue() % 10})`);
 }
 
