@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createAppCore } from '../core/app-core';
 import { defaultProfileDir, nodePlatform } from '../core/platform/node-platform';
+import { ActivityIdleSource } from '../core/presence/idle-source';
 import { startHost } from './host-server';
 
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -19,6 +20,8 @@ const ca = values.ca ?? process.env.PARLEY_CA;
 
 const core = createAppCore(nodePlatform('web', values.profile ?? defaultProfileDir()), {
   log: (line) => console.error(line),
+  // A browser has no OS idle time: the UI reports key and pointer activity (app.activity) instead.
+  idle: new ActivityIdleSource(),
   sip: {
     ...(dns ? { dnsServers: [dns] } : {}),
     ...(ca ? { extraCaCertificates: [readFileSync(ca, 'utf8')] } : {}),

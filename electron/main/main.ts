@@ -1,18 +1,20 @@
 // The desktop app's main process: a thin shell that gives the core its platform and windows.
 // Everything that can run without Electron lives in electron/core (architecture.md decision 2), and the
 // decisions made here live in pure modules beside this file (policies, rules, parsers) with unit tests.
-import { BrowserWindow, app, safeStorage, session } from 'electron';
+import { BrowserWindow, Notification, app, powerMonitor, safeStorage, session } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createAppCore } from '../core/app-core';
-import type { OwnPresence, PresenceControl, PublishedPresence } from '../core/platform/desktop-facilities';
+import type { Dispatch } from '../core/ipc/dispatcher';
+import type { OwnPresence, PresenceControl } from '../core/platform/desktop-facilities';
 import { claimSingleInstance, handleLinks } from './app-links';
+import { CoreBridge } from './core-bridge';
 import { registerIpc } from './ipc-router';
 import { ElectronNotifier } from './notifications';
 import { watchPower } from './power-monitor';
-import { DEFAULT_IDLE_MINUTES } from './power-rules';
 import type { ProtocolLink } from './protocol-link';
 import { SafeStorageSecretStore } from './safe-storage-secret-store';
+import { systemIdleSource } from './system-idle';
 import { ElectronTray } from './tray';
 import { CONTENT_SECURITY_POLICY } from './window-options';
 import { createWindowManager } from './windows';
@@ -49,20 +51,16 @@ if (!claimSingleInstance()) {
     });
 
     const windows = createWindowManager(pageUrl, preloadPath, (conversationId) => conversationId);
-    let presence: PublishedPresence = 'available';
     const focusedConversationId = () => windows.conversationOf(BrowserWindow.getFocusedWindow());
 
     const tray = new ElectronTray(trayIconPath, {
-      setPresence: (chosen: OwnPresence) => {
-        presence = chosen;
-        tray.setPresence(chosen);
-        power.userChose(chosen);
-      },
+      // The core answers with presence.own, which the bridge shows in the tray and tells the power rules.
+      setPresence: (chosen: OwnPresence) => void core.dispatch('presence.setOwn', { status: chosen }),
       open: () => windows.showBuddyList(),
       quit: () => app.quit(),
     });
     const notifier = new ElectronNotifier({
-      presence: () => presence,
+      presence: () => bridge.presence,
       focusedConversationId,
       breakThrough: () => new Set<string>(),
       openConversation: (id) => windows.openChat(id),
@@ -77,25 +75,50 @@ if (!claimSingleInstance()) {
         profileDir: app.getPath('userData'),
         // Must be created after 'ready': safeStorage's backend is only known then.
         secrets: new SafeStorageSecretStore(safeStorage, app.getPath('userData')),
-        notifier,
-        status: tray,
       },
-      log,
+      // Automatic Away after the settings' idle minutes, from the OS's idle time.
+      { log, idle: systemIdleSource(() => powerMonitor.getSystemIdleTime()) },
     );
 
-    // Until the presence and account services expose their controls on the core, the OS lifecycle
-    // rules drive what this process shows; the services subscribe to the same decisions when they land.
-    const control: PresenceControl = {
-      setPresence: (next) => {
-        presence = next;
-        tray.setPresence(next);
+    // Notifications, tray badge/status and the power rules' actions go through one pure mapping (core-bridge.ts).
+    const bridge = new CoreBridge(
+      {
+        unreadTotal: () => core.history.unreadTotal(),
+        notificationSettings: () => core.settings.peek().notifications,
+        focusedConversationId,
+        notificationsSupported: () => Notification.isSupported(),
       },
-      reconnect: () => log('power: resume → reconnect requested'),
-      resubscribe: () => log('power: resume → resubscribe requested'),
-    };
-    const power = watchPower(control, DEFAULT_IDLE_MINUTES);
+      {
+        showNotification: (decision) => notifier.show(decision),
+        setUnreadCount: (count) => tray.setUnreadCount(count),
+        setTrayPresence: (next) => tray.setPresence(next),
+        setConnection: (state, detail) => tray.setConnection(state, detail),
+        setOwn: (status) => void core.dispatch('presence.setOwn', { status }),
+        // The account session re-registers by itself after a network change; there is no reconnect command yet.
+        reconnect: () => log('power: resume → the account session re-registers by itself'),
+        resubscribe: () => core.presence.resubscribe(),
+        userChose: (status) => power.userChose(status),
+      },
+    );
+    const unsubscribeBridge = core.events.subscribe((name, payload) => bridge.onEvent(name, payload as never));
+    bridge.refreshUnread();
 
-    registerIpc(core, pageUrl);
+    // The OS lifecycle rules (sleep, resume, screen lock) act on the core through the bridge. Idle time is the
+    // core's (settings' idle minutes): the rules' own idle poll is set to a day so it only reports a locked screen.
+    const control: PresenceControl = {
+      setPresence: (next) => bridge.applyPower([{ type: 'setPresence', presence: next }]),
+      reconnect: () => bridge.applyPower([{ type: 'reconnect' }]),
+      resubscribe: () => bridge.applyPower([{ type: 'resubscribe' }]),
+    };
+    const power = watchPower(control, 24 * 60);
+
+    // Reading a conversation lowers the badge, but no event says so: refresh after each window command.
+    const dispatch: Dispatch = async (name, payload) => {
+      const result = await core.dispatch(name, payload);
+      bridge.afterCommand(String(name));
+      return result;
+    };
+    registerIpc({ ...core, dispatch }, pageUrl);
     windows.showBuddyList();
     focus = () => windows.showBuddyList();
     openLink = (link) => windows.openChat(`sip:${link.address}`);
@@ -106,6 +129,7 @@ if (!claimSingleInstance()) {
     app.on('activate', () => windows.showBuddyList());
     app.on('before-quit', () => {
       power.stop();
+      unsubscribeBridge();
       tray.destroy();
       void core.close();
     });

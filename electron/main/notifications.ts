@@ -3,6 +3,7 @@
 import { Notification } from 'electron';
 import type { IncomingMessageNotice, Notifier, PublishedPresence } from '../core/platform/desktop-facilities';
 import { decideNotification } from './notification-policy';
+import type { NotificationDecision } from './notification-policy';
 
 export interface NotificationHost {
   presence(): PublishedPresence;
@@ -24,7 +25,11 @@ export class ElectronNotifier implements Notifier {
       focusedConversationId: this.host.focusedConversationId(),
       breakThrough: this.host.breakThrough(),
     });
-    if (!decision.show) return;
+    if (decision.show) this.show(decision);
+  }
+
+  /** Shows a decision already made (core-bridge.ts applies the user's notification settings to it). */
+  show(decision: Extract<NotificationDecision, { show: true }>): void {
     const note = new Notification({ title: decision.title, body: decision.body, silent: decision.silent });
     this.#live.add(note);
     const forget = () => this.#live.delete(note);
