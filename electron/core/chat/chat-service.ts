@@ -12,7 +12,7 @@ import { MS_TEXT_FORMAT, parseMsTextFormat } from '../../sip/im/ms-text-format';
 import { MAX_FIRST_MESSAGE_CHARS, splitText } from '../../sip/im/split-text';
 import { buildIsComposing, ISCOMPOSING_CONTENT_TYPE, ISCOMPOSING_DEFAULT_REFRESH_S, parseIsComposing } from '../../sip/simple/iscomposing';
 import { buildKeyboardActivity, KEYBOARD_ACTIVITY_CONTENT_TYPE, parseKeyboardActivity } from '../../sip/simple/keyboard-activity';
-import { answerOptions, CapabilityBook } from '../../sip/usage/capabilities';
+import { answerOptions, CapabilityBook, probeCapabilities } from '../../sip/usage/capabilities';
 import type { ImMode } from '../../sip/usage/capabilities';
 import { IM_ACCEPT } from '../../sip/usage/im-answer';
 import type { ImAnswer } from '../../sip/usage/im-answer';
@@ -101,6 +101,8 @@ export class ChatService {
   private readonly now: () => number;
   private readonly conversations = new Map<string, Conversation>();
   private readonly bindings = new Map<string, Binding>();
+  /** Peers an OPTIONS probe is out for (see probe()). */
+  private readonly probing = new Set<string>();
   private current: string | undefined;
   readonly book: CapabilityBook;
   private readonly unsubscribe: () => void;
@@ -141,10 +143,25 @@ export class ChatService {
 
   open(peer: string, limit?: number): { conversation: ConversationSummary; messages: ChatMessage[] } {
     const id = this.normalize(peer);
+    this.probe(id);
     this.options.history.openConversation(id);
     const messages = this.options.history.messages(id, limit ? { limit } : {});
     this.options.history.markRead(id);
     return { conversation: this.options.history.openConversation(id), messages };
+  }
+
+  /**
+   * Opening a conversation with a peer we know nothing about asks it what it supports (OPTIONS, protocol.md
+   * §2.5 item 31) in the background, so the first message goes in the right mode (page MESSAGE or an LCS session).
+   * At most one probe per peer at a time; the answer (or a failure) is only a hint, never a delivery decision.
+   */
+  private probe(peer: string): void {
+    const binding = this.activeBinding();
+    if (!binding || this.book.knows(peer) || this.probing.has(peer)) return;
+    this.probing.add(peer);
+    void probeCapabilities(binding.ua.sender, this.book, peer)
+      .catch((error: unknown) => this.options.log?.(`chat: OPTIONS to ${peer} failed: ${String(error)}`))
+      .finally(() => this.probing.delete(peer));
   }
 
   send(to: string, text: string): ChatMessage {

@@ -59,6 +59,14 @@ export class CapabilityBook {
     return 'page';
   }
 
+  /** Whether anything is known (and fresh) about this peer or its domain: if not, an OPTIONS probe may teach it. */
+  knows(peer: string): boolean {
+    const now = this.clock.now();
+    const c = this.contacts.get(peer);
+    const d = this.lcsDomains.get(domainOf(peer));
+    return (c !== undefined && c.until > now) || (d !== undefined && d.until > now);
+  }
+
   /** Whether the domain is known to be LCS (for typing: KeyboardActivity vs isComposing). */
   isLcsDomain(peer: string): boolean {
     const d = this.lcsDomains.get(domainOf(peer));

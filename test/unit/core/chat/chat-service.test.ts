@@ -13,6 +13,7 @@ import { ImSessions } from '../../../../electron/sip/usage/im-session';
 import type { ImAnswer } from '../../../../electron/sip/usage/im-answer';
 import type { SipRequest } from '../../../../electron/sip/message/message';
 import { makePair, settle } from '../../sip/usage/im-session-pair';
+import { createResponse } from '../../../../electron/sip/message/builders';
 import type { EventName } from '../../../../shared/ipc/contract';
 
 interface Peer {
@@ -181,6 +182,29 @@ describe('ChatService', () => {
     // Refusals go at once, 200s after the group commit: answers to different transactions come in any order.
     assert.deepEqual(answers.sort(), ['SIP/2.0 200 OK', 'SIP/2.0 200 OK', 'SIP/2.0 415 Unsupported Media Type', 'SIP/2.0 480 Temporarily Unavailable']);
     assert.equal(t.history.messages('sip:mallory@beta.test').length, 0);
+  });
+
+  test('opening a conversation with an unknown peer asks it (OPTIONS) and the answer picks the first mode', async () => {
+    const t = setup();
+    let options = 0;
+    t.pair.bob.onRequestMethod('OPTIONS', (request, tx) => {
+      options++;
+      // A session-only client (LCS style): INVITE, no MESSAGE in Allow.
+      tx.respond(createResponse(request, 200, 'OK', { toTag: 'o1', headers: [['Allow', 'INVITE, ACK, CANCEL, BYE, INFO, OPTIONS']] }));
+    });
+    assert.equal(t.chat.book.preferredMode('sip:erin@beta.test'), 'page');
+    t.chat.open('erin@beta.test');
+    t.chat.open('erin@beta.test');
+    await settle();
+    assert.equal(options, 1, 'one probe, even when opened twice');
+    assert.equal(t.chat.book.preferredMode('sip:erin@beta.test'), 'session');
+    t.chat.open('erin@beta.test');
+    await settle();
+    assert.equal(options, 1, 'no probe once the mode is known');
+    const m = t.chat.send('erin@beta.test', 'hello over a session');
+    await settle();
+    assert.equal(t.history.get(m.id)?.state, 'delivered');
+    assert.equal(t.pair.log.filter((e) => e.from === 'alice' && e.wire.startsWith('INVITE ')).length, 1, 'the first message went as a session');
   });
 
   test('a contact that refuses isComposing (415) is not sent typing indications again', async () => {
