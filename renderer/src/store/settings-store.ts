@@ -1,6 +1,10 @@
-// UI-only settings, kept in localStorage: theme, notifications, idle minutes. The idle minutes also matter to
-// main (automatic Away); the contract has no settings command yet, so they stay here (see README).
+// Settings as the Settings screen shows them. The theme is UI-only and stays in localStorage; idle minutes and
+// the notification choices are the core's (settings.get / settings.set), because main applies them (automatic
+// Away, desktop notifications) and keeps them in the profile directory.
 import { create } from 'zustand';
+import type { AppSettings } from '../../../shared/ipc/contract';
+import { bridge } from '../bridge/bridge';
+import { outcome } from './result';
 
 export type Theme = 'system' | 'light' | 'dark';
 
@@ -13,20 +17,14 @@ export interface Settings {
 }
 
 const KEY = 'parley.settings';
-const DEFAULTS: Settings = { theme: 'system', notify: true, sound: false, previews: true, idleMinutes: 10 };
+const DEFAULTS: Settings = { theme: 'system', notify: true, sound: true, previews: true, idleMinutes: 10 };
 
-function load(): Settings {
+function loadTheme(): Theme {
   try {
-    const v = JSON.parse(localStorage.getItem(KEY) ?? '{}') as Partial<Settings>;
-    return {
-      theme: v.theme === 'light' || v.theme === 'dark' ? v.theme : 'system',
-      notify: typeof v.notify === 'boolean' ? v.notify : DEFAULTS.notify,
-      sound: typeof v.sound === 'boolean' ? v.sound : DEFAULTS.sound,
-      previews: typeof v.previews === 'boolean' ? v.previews : DEFAULTS.previews,
-      idleMinutes: Number.isInteger(v.idleMinutes) && v.idleMinutes! >= 0 && v.idleMinutes! <= 240 ? v.idleMinutes! : DEFAULTS.idleMinutes,
-    };
+    const v = JSON.parse(localStorage.getItem(KEY) ?? '{}') as { theme?: unknown };
+    return v.theme === 'light' || v.theme === 'dark' ? v.theme : 'system';
   } catch {
-    return DEFAULTS;
+    return 'system';
   }
 }
 
@@ -35,17 +33,48 @@ export function applyTheme(theme: Theme): void {
   else document.documentElement.dataset.theme = theme;
 }
 
+function fromCore(v: AppSettings): Pick<Settings, 'notify' | 'sound' | 'previews' | 'idleMinutes'> {
+  return { notify: v.notifications.enabled, sound: v.notifications.sound, previews: v.notifications.showPreview, idleMinutes: v.idleMinutes };
+}
+
 interface SettingsState extends Settings {
+  /** Plain words when the core could not read or store the settings. */
+  error?: string;
+  /** Reads the core's settings (the Settings screen calls it when shown). */
+  load(): Promise<void>;
   change(patch: Partial<Settings>): void;
 }
 
-export const useSettingsStore = create<SettingsState>((set, get) => ({
-  ...load(),
+export const useSettingsStore = create<SettingsState>((set) => ({
+  ...DEFAULTS,
+  theme: loadTheme(),
+  async load() {
+    const r = await bridge.invoke('settings.get', {}).then(outcome, (error: unknown) => ({ ok: false as const, message: error instanceof Error ? error.message : String(error) }));
+    if (r.ok) set({ ...fromCore(r.value), error: undefined });
+    else set({ error: r.message });
+  },
   change(patch) {
     set(patch);
-    const { theme, notify, sound, previews, idleMinutes } = { ...get(), ...patch };
-    localStorage.setItem(KEY, JSON.stringify({ theme, notify, sound, previews, idleMinutes }));
-    if (patch.theme) applyTheme(patch.theme);
+    if (patch.theme) {
+      localStorage.setItem(KEY, JSON.stringify({ theme: patch.theme }));
+      applyTheme(patch.theme);
+    }
+    const notifications = {
+      ...(patch.notify !== undefined ? { enabled: patch.notify } : {}),
+      ...(patch.sound !== undefined ? { sound: patch.sound } : {}),
+      ...(patch.previews !== undefined ? { showPreview: patch.previews } : {}),
+    };
+    const hasNotifications = Object.keys(notifications).length > 0;
+    if (patch.idleMinutes === undefined && !hasNotifications) return;
+    // Shown at once; the core's answer (what is now in force) replaces it, or the error says why it was not stored.
+    void bridge
+      .invoke('settings.set', { ...(patch.idleMinutes !== undefined ? { idleMinutes: patch.idleMinutes } : {}), ...(hasNotifications ? { notifications } : {}) })
+      .then((result) => {
+        const r = outcome(result);
+        if (r.ok) set({ ...fromCore(r.value), error: undefined });
+        else set({ error: r.message });
+      })
+      .catch((error: unknown) => set({ error: error instanceof Error ? error.message : String(error) }));
   },
 }));
 

@@ -1,6 +1,6 @@
 // Settings: account (read-only facts), notifications, idle minutes, privacy (blocked contacts), appearance.
-// UI-only settings live in localStorage; idle minutes too until the core has a settings command (README).
-import { useId } from 'react';
+// The theme lives in localStorage; idle minutes and notification choices are the core's (settings.get/set).
+import { useEffect, useId } from 'react';
 import { t } from '../../i18n/en';
 import { displayAddress } from '../../lib/sip-address';
 import { useAccountStore } from '../../store/account-store';
@@ -17,6 +17,10 @@ export function Settings() {
   const update = useContactsStore((c) => c.update);
   const blocked = contacts.filter((c) => c.blocked);
   const id = useId();
+  const load = useSettingsStore((x) => x.load);
+  useEffect(() => {
+    void load();
+  }, [load]);
   return (
     <section className="panel settings" aria-labelledby={`${id}-t`} data-testid="settings">
       <h2 id={`${id}-t`}>{t.settings.title}</h2>
@@ -25,6 +29,7 @@ export function Settings() {
         <p>{accountId ? t.account.signedInAs(displayAddress(accountId)) : '—'}</p>
         {state?.detail && <p className="muted small">{state.detail}</p>}
       </fieldset>
+      {s.error && <p className="error" role="alert">{s.error}</p>}
       <fieldset>
         <legend>{t.settings.notifications}</legend>
         <div className="checkbox"><input id={`${id}-n`} type="checkbox" checked={s.notify} onChange={(e) => s.change({ notify: e.target.checked })} /><label htmlFor={`${id}-n`}>{t.settings.notify}</label></div>
