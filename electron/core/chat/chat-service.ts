@@ -77,6 +77,10 @@ interface Conversation {
   noIsComposing?: boolean;
 }
 
+/** The group commit waits at most this many event-loop turns, or this many messages (see scheduleFlush). */
+const GROUP_COMMIT_TURNS = 16;
+const GROUP_COMMIT_MAX = 256;
+
 /** An incoming message waiting for the group commit (see queueIncoming). */
 interface PendingIncoming {
   readonly message: ChatMessage;
@@ -563,8 +567,30 @@ export class ChatService {
       this.pendingIncoming.push({ message, key, displayName, answer });
       if (this.flushScheduled) return;
       this.flushScheduled = true;
-      setImmediate(() => this.flushIncoming());
+      this.scheduleFlush();
     });
+  }
+
+  /**
+   * The group commit's window: while messages keep arriving turn after turn (a burst spread over event-loop
+   * turns, as a busy TLS connection delivers them), wait — at most GROUP_COMMIT_TURNS turns or GROUP_COMMIT_MAX
+   * messages — so they share one transaction; flush as soon as a turn brings nothing new. The 200s wait for the
+   * commit either way, so this trades microseconds of answer latency for far fewer commits.
+   */
+  private scheduleFlush(): void {
+    let seen = this.pendingIncoming.length;
+    let turns = 0;
+    const tick = (): void => {
+      turns++;
+      const queued = this.pendingIncoming.length;
+      if (queued > seen && turns < GROUP_COMMIT_TURNS && queued < GROUP_COMMIT_MAX) {
+        seen = queued;
+        setImmediate(tick);
+        return;
+      }
+      this.flushIncoming();
+    };
+    setImmediate(tick);
   }
 
   /** Stores the queued incoming messages in one transaction, then answers and announces each. Never throws. */
