@@ -17,17 +17,17 @@ const settingsFile = z.object({ version: z.literal(1), settings: appSettings });
 export class AppSettingsStore {
   readonly #path: string;
   #current: AppSettings | undefined;
-  /** Writes in order, so two quick changes never land on disk in the wrong order. */
+  /** Changes in order, so two quick changes never land on disk in the wrong order or lose each other. */
   #writing: Promise<void> = Promise.resolve();
 
   constructor(profileDir: string) {
     this.#path = join(profileDir, 'settings.json');
   }
 
-  /** The stored settings (defaults when there is no file yet). A corrupt file is an error, not silently replaced. */
+  /** The stored settings (defaults when there is no file yet), after any change still being written. A corrupt file is an error, not silently replaced. */
   async get(): Promise<AppSettings> {
-    this.#current ??= (await readJsonFile(this.#path, settingsFile, { version: 1 as const, settings: DEFAULT_APP_SETTINGS })).settings;
-    return this.#current;
+    await this.#writing;
+    return this.#read();
   }
 
   /** The last known settings without touching the disk (defaults before the first get()). */
@@ -35,17 +35,28 @@ export class AppSettingsStore {
     return this.#current ?? DEFAULT_APP_SETTINGS;
   }
 
+  /** Changes are queued: each one starts from the previous one's result, so quick successive changes all land. */
   async set(change: AppSettingsChange): Promise<AppSettings> {
-    const before = await this.get();
-    const next: AppSettings = {
-      idleMinutes: change.idleMinutes ?? before.idleMinutes,
-      notifications: { ...before.notifications, ...definedOnly(change.notifications ?? {}) },
-    };
-    const write = this.#writing.then(() => writeJsonFile(this.#path, { version: 1, settings: next }));
-    this.#writing = write.catch(() => {});
-    await write;
-    this.#current = next;
-    return next;
+    const run = this.#writing.then(async () => {
+      const before = await this.#read();
+      const next: AppSettings = {
+        idleMinutes: change.idleMinutes ?? before.idleMinutes,
+        notifications: { ...before.notifications, ...definedOnly(change.notifications ?? {}) },
+      };
+      await writeJsonFile(this.#path, { version: 1, settings: next });
+      this.#current = next;
+      return next;
+    });
+    this.#writing = run.then(
+      () => {},
+      () => {},
+    );
+    return run;
+  }
+
+  async #read(): Promise<AppSettings> {
+    this.#current ??= (await readJsonFile(this.#path, settingsFile, { version: 1 as const, settings: DEFAULT_APP_SETTINGS })).settings;
+    return this.#current;
   }
 }
 

@@ -83,3 +83,21 @@ describe('settings commands', () => {
     }
   });
 });
+
+describe('settings commands in quick succession', () => {
+  test('changes sent without waiting all land, and a get sent after them sees them', async () => {
+    const core = createAppCore(nodePlatform('cli', await profile()));
+    try {
+      const sent = [
+        core.dispatch('settings.set', { idleMinutes: 7 }),
+        core.dispatch('settings.set', { notifications: { sound: false } }),
+        core.dispatch('settings.set', { notifications: { showPreview: false } }),
+        core.dispatch('settings.get', {}),
+      ];
+      const results = await Promise.all(sent);
+      assert.deepEqual(results[3], { ok: true, value: { idleMinutes: 7, notifications: { enabled: true, sound: false, showPreview: false } } });
+    } finally {
+      await core.close();
+    }
+  });
+});
