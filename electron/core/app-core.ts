@@ -165,7 +165,14 @@ export function createAppCore(platform: Platform, options: AppCoreOptions | ((li
         store: settings,
         apply: applySettings,
         // Only an activity-fed idle source (headless host, tests) learns from the UI; Electron reads the OS.
-        ...(opts.idle instanceof ActivityIdleSource ? { activity: () => (opts.idle as ActivityIdleSource).touch() } : {}),
+        ...(opts.idle instanceof ActivityIdleSource
+          ? {
+              activity: () => {
+                (opts.idle as ActivityIdleSource).touch();
+                presence.checkIdle();
+              },
+            }
+          : {}),
       }),
     },
     { onInternalError: (command, error) => log(`ipc ${command}: ${error instanceof Error ? error.stack : String(error)}`) },

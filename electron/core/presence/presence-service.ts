@@ -164,6 +164,11 @@ export class PresenceService {
     return this.own.set(status, note);
   }
 
+  /** Reads the idle source now (the UI reported input): an automatic Away ends at once, not at the next poll. */
+  checkIdle(): void {
+    this.own.check();
+  }
+
   /** Minutes without input before automatic Away (settings.set); 0 = never. */
   setIdleMinutes(minutes: number): void {
     this.own.setIdleMinutes(minutes);

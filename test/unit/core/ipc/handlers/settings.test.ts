@@ -78,6 +78,11 @@ describe('settings commands', () => {
       assert.deepEqual(await core.dispatch('app.activity', {}), { ok: true, value: {} });
       assert.equal((await core.dispatch('settings.set', { idleMinutes: 3 })).ok, true);
       assert.deepEqual(core.presence.ownPresence(), { status: 'available', idle: false }, 'activity just now: not idle');
+      now += 4 * 60_000;
+      assert.equal((await core.dispatch('settings.set', { idleMinutes: 3 })).ok, true);
+      assert.deepEqual(core.presence.ownPresence(), { status: 'away', idle: true });
+      await core.dispatch('app.activity', {});
+      assert.deepEqual(core.presence.ownPresence(), { status: 'available', idle: false }, 'input ends automatic Away at once');
     } finally {
       await core.close();
     }
