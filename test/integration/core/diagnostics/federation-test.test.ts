@@ -45,7 +45,7 @@ describe('federation test', () => {
     assert.notEqual(options!.outcome, 'skipped');
     assert.match(options!.details[0]!, /^OPTIONS sip:beta\.test → \d{3} /);
     const sent = core.trace.since().filter((e) => e.direction === 'out' && e.text.startsWith('OPTIONS sip:beta.test SIP/2.0'));
-    assert.equal(sent.length >= 1, true);
+    assert.equal(sent.length >= 1, true, `no OPTIONS on the wire; the step said: ${JSON.stringify(options)}; trace: ${core.trace.since().map((e) => `${e.direction} ${e.text.slice(0, e.text.indexOf('\r\n'))}`).join(' | ')}`);
     assert.match(sent[0]!.text, /^Route: <sip:127\.0\.0\.2:5061;transport=tls;lr>/im);
     // 2xx/404/405 mean it reached beta; alpha answering 403/502 would mean federation is broken in the testbed.
     assert.ok(['pass', 'warn'].includes(options!.outcome), options!.summary);
