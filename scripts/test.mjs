@@ -85,7 +85,8 @@ const shared = selected.filter((f) => !exclusive.includes(f));
 /** Runs one `node --test` phase, echoing its output, and returns its exit code and pass/fail counts. */
 async function runPhase(files, concurrency) {
   if (files.length === 0) return { code: 0, pass: 0, fail: 0 };
-  const child = spawn(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...files], {
+  // A per-test limit, so a test that waits forever fails instead of holding the suite (tests may ask for more).
+  const child = spawn(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=240000', ...files], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env,
   });

@@ -315,16 +315,24 @@ export class PresenceService {
 
   // --- own presence ----------------------------------------------------------------------------------------
 
+  /** When our current status and note were first published (see publishOwn). */
+  private ownSince: { key: string; at: string } | undefined;
+
   private async publishOwn(): Promise<void> {
     const active = this.active;
     if (!active) return;
     const own = this.own.current;
+    // RFC 3863 §4.1.7: when this state began. A server composing several of our publications (two devices, or
+    // a CLI `presence set` beside a running Parley) shows watchers the newest one, not an arbitrary one.
+    const key = `${own.status}\n${own.note ?? ''}`;
+    if (this.ownSince?.key !== key) this.ownSince = { key, at: new Date().toISOString() };
     const body = buildPidf(
       {
         entity: active.aor,
         availability: publishedAvailability(own.status),
         ...(own.note && own.status !== 'appear-offline' ? { note: own.note } : {}),
         contact: active.aor,
+        timestamp: this.ownSince.at,
       },
       { dialect: this.options.pidfDialect ?? 'bcp' },
     );

