@@ -78,7 +78,8 @@ if (needsTestbed) {
 // Files that stop or restart a testbed domain (they say so with an `@test-exclusive` line near the top)
 // run after the rest, one at a time: everything else runs concurrently, since most integration tests spend
 // their time waiting on the network, and a domain going down under them would fail them for nothing.
-const isExclusive = (file) => /@test-exclusive\b/.test(readFileSync(file, 'utf8').slice(0, 2000));
+// Browser tests run there too: each drives a Chromium, and four at once starve a 2-core machine into timeouts.
+const isExclusive = (file) => relative('test', file).startsWith('e2e') || /@test-exclusive\b/.test(readFileSync(file, 'utf8').slice(0, 2000));
 const exclusive = selected.filter(isExclusive);
 const shared = selected.filter((f) => !exclusive.includes(f));
 

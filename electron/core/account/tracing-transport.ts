@@ -12,9 +12,10 @@ export class TracingTransport implements Transport {
   ) {}
 
   async send(wire: Buffer | string, target: TransportTarget): Promise<string> {
-    const id = await this.inner.send(wire, target);
+    // Recorded when handed to the transport, not after the write completes: the answer can be back (and the
+    // caller reading the log) before the write callback runs, and a send that fails is worth seeing too.
     this.trace.record('out', `${target.transport}:${target.host}:${target.port}`, wire);
-    return id;
+    return this.inner.send(wire, target);
   }
 
   localEndpoint(connectionId: string): { host: string; port: number } | undefined {
