@@ -19,7 +19,7 @@ import { createResponse } from '../transaction/message-api';
 import type { ServerTransaction } from '../transaction/server-transaction';
 import type { ResponseOrigin } from '../transaction/transaction-user';
 import type { ImAnswer } from './im-answer';
-import { newCallId, newTag } from './request-sender';
+import { newCallId, newTag, sameRoute } from './request-sender';
 import type { RequestSender, SendOutcome } from './request-sender';
 
 export type SessionEnd = 'bye' | 'closed' | 'idle' | 'dead' | 'no-ack';
@@ -446,18 +446,8 @@ export class ImSessions {
   private withOutboundProxy(request: SipRequest): SipRequest {
     const proxy = this.sender.account.outboundProxy;
     const first = request.headers('Route')[0];
-    if (!first || !sameHop(first, proxy)) request.addHeader('Route', proxy, { first: true });
+    if (!first || !sameRoute(first, proxy)) request.addHeader('Route', proxy, { first: true });
     return request;
-  }
-}
-
-function sameHop(a: string, b: string): boolean {
-  try {
-    const ua = parseNameAddr(a, 'Route').uri;
-    const ub = parseNameAddr(b, 'Route').uri;
-    return ua.host.toLowerCase() === ub.host.toLowerCase() && (ua.port ?? 0) === (ub.port ?? 0);
-  } catch {
-    return false;
   }
 }
 

@@ -155,7 +155,7 @@ export class RequestSender {
 }
 
 /** Compares two Route values by URI host and port, case-insensitively (protocol.md §2.3 item 16). */
-function sameRoute(a: string, b: string): boolean {
+export function sameRoute(a: string, b: string): boolean {
   try {
     const ua = parseNameAddr(a, 'Route').uri;
     const ub = parseNameAddr(b, 'Route').uri;
