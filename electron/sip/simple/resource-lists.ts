@@ -98,12 +98,18 @@ export interface RlsService {
   readonly entries?: readonly ResourceListEntry[];
   /** Event packages offered (§4.3); default presence. */
   readonly packages?: readonly string[];
+  /** A whole <service> element (as parseRlsServices gives it): written verbatim, the fields above are not used. */
+  readonly xml?: string;
 }
 
 /** Builds an rls-services document (RFC 4826 §4) with one service per item. */
 export function buildRlsServices(services: readonly RlsService[]): string {
   const out = ['<?xml version="1.0" encoding="UTF-8"?>', `<rls-services xmlns="${NS_RLS_SERVICES}" xmlns:rl="${NS_RESOURCE_LISTS}">`];
   for (const s of services) {
+    if (s.xml !== undefined) {
+      out.push(s.xml); // somebody else's service, kept as it was read
+      continue;
+    }
     out.push(`<service uri="${escapeAttr(s.uri)}">`);
     if (s.resourceList !== undefined) {
       out.push(`<resource-list>${escapeText(s.resourceList)}</resource-list>`);
@@ -120,4 +126,99 @@ export function buildRlsServices(services: readonly RlsService[]): string {
   }
   out.push('</rls-services>');
   return out.join('\n');
+}
+
+/** A service read from a document: its parts, and the element itself re-serialised so a rewrite keeps it whole. */
+export interface ParsedRlsService extends RlsService {
+  /** The <service> element as XML (namespaces declared on it): kept verbatim when somebody else's list is rewritten. */
+  readonly xml: string;
+}
+
+export interface RlsServicesDocument {
+  readonly services: readonly ParsedRlsService[];
+}
+
+const RLS_FORMAT = 'rls-services';
+
+/** Entries of an inline <list> (RFC 4826 §4.2, type rl:listType), nested lists flattened, duplicates dropped. */
+function collectRlsList(list: XmlElement, into: ResourceListEntry[], seen: Set<string>): void {
+  for (const c of list.children) {
+    // Liberal: some writers put <entry>/<list> in the rls-services namespace instead of resource-lists'.
+    if (c.ns !== NS_RESOURCE_LISTS && c.ns !== NS_RLS_SERVICES) continue; // §4.2: extension elements ignored
+    if (c.local === 'entry') {
+      const uri = c.attr('uri')?.trim();
+      if (!uri || seen.has(uri)) continue; // RFC 4826 §3.4.1: uri is mandatory and unique within the list
+      seen.add(uri);
+      const d = (c.child(NS_RESOURCE_LISTS, 'display-name') ?? c.child(NS_RLS_SERVICES, 'display-name'))?.value;
+      into.push({ uri, ...(d ? { displayName: d } : {}) });
+    } else if (c.local === 'list') {
+      collectRlsList(c, into, seen);
+    }
+    // <external>/<entry-ref> point at other documents: not followed (no fetches driven by content), kept in `xml`.
+  }
+}
+
+/**
+ * Re-serialises an element (and its subtree) with every namespace declared where it is needed, so it stands on its
+ * own inside another document. Comments and processing instructions are not kept; character data is (an element
+ * with children keeps only non-blank text — rls-services has no mixed content).
+ */
+export function serializeElement(el: XmlElement, parentDefaultNs = ''): string {
+  const decl: string[] = [];
+  if (el.ns !== parentDefaultNs) decl.push(` xmlns="${escapeAttr(el.ns)}"`);
+  const attrs: string[] = [];
+  const prefixes = new Map<string, string>();
+  for (const a of el.attributes) {
+    if (a.ns === '') {
+      attrs.push(` ${a.local}="${escapeAttr(a.value)}"`);
+    } else if (a.ns === 'http://www.w3.org/XML/1998/namespace') {
+      attrs.push(` xml:${a.local}="${escapeAttr(a.value)}"`); // the xml prefix is bound by definition
+    } else {
+      let p = prefixes.get(a.ns);
+      if (!p) {
+        p = `a${prefixes.size}`;
+        prefixes.set(a.ns, p);
+        decl.push(` xmlns:${p}="${escapeAttr(a.ns)}"`);
+      }
+      attrs.push(` ${p}:${a.local}="${escapeAttr(a.value)}"`);
+    }
+  }
+  const open = `<${el.local}${decl.join('')}${attrs.join('')}`;
+  const text = el.children.length > 0 && el.text.trim() === '' ? '' : escapeText(el.text);
+  if (el.children.length === 0 && text === '') return `${open}/>`;
+  return `${open}>${text}${el.children.map((c) => serializeElement(c, el.ns)).join('')}</${el.local}>`;
+}
+
+/**
+ * Parses an rls-services document (RFC 4826 §4). Liberal: a service's list is an inline <list> (entries, nested
+ * lists flattened) or a <resource-list> reference (§4.2); unknown elements are ignored; a service without a uri is
+ * skipped. Throws XmlParseError (malformed/hostile) or PresenceDocumentError (not an rls-services document).
+ */
+export function parseRlsServices(body: string): RlsServicesDocument {
+  const root = parseXml(body, RESOURCE_LIST_LIMITS);
+  if (root.ns !== NS_RLS_SERVICES || root.local !== 'rls-services') throw new PresenceDocumentError(RLS_FORMAT, `root element is {${root.ns}}${root.local}`);
+  const services: ParsedRlsService[] = [];
+  for (const s of root.children) {
+    if (s.ns !== NS_RLS_SERVICES || s.local !== 'service') continue;
+    const uri = s.attr('uri')?.trim();
+    if (!uri) continue; // §4.1: uri is mandatory; a service nobody can subscribe to is not ours to interpret
+    const ref = s.child(NS_RLS_SERVICES, 'resource-list');
+    const list = s.child(NS_RLS_SERVICES, 'list') ?? s.child(NS_RESOURCE_LISTS, 'list');
+    const packagesEl = s.child(NS_RLS_SERVICES, 'packages');
+    // §4.3: without <packages> the service offers every package the server supports; we report none named.
+    const packages = packagesEl?.children.filter((p) => p.ns === NS_RLS_SERVICES && p.local === 'package' && p.value !== '').map((p) => p.value);
+    let entries: ResourceListEntry[] | undefined;
+    if (list) {
+      entries = [];
+      collectRlsList(list, entries, new Set());
+    }
+    services.push({
+      uri,
+      ...(ref && !list ? { resourceList: ref.value } : {}),
+      ...(entries ? { entries } : {}),
+      ...(packages ? { packages } : {}),
+      xml: serializeElement(s),
+    });
+  }
+  return { services };
 }
