@@ -5,7 +5,7 @@
 // session re-registers by itself) → resubscribe and republish; signed out or failed → every contact `signed-out`.
 import type { AccountState, EventPayload, OwnPresence, PresenceCapabilities } from '../../../shared/ipc/contract';
 import type { ContactPresence, OwnStatus } from '../../../shared/model/presence';
-import type { Clock } from '../../sip/clock';
+import type { Clock, TimerHandle } from '../../sip/clock';
 import { systemClock } from '../../sip/clock';
 import { SimpleBodyError } from '../../sip/simple/errors';
 import { buildPidf } from '../../sip/simple/pidf-builder';
@@ -76,6 +76,11 @@ export interface PresenceServiceOptions {
   readonly resourceList?: (aor: string) => string | undefined;
   /** How long to wait for the list's first document before falling back (default 3000 ms). */
   readonly resourceListTimeoutMs?: number;
+  /**
+   * Once the list has sent nothing for this long (default 1500 ms: RLSs batch their updates, Kamailio's every
+   * second), listed contacts it never gave a state for get their own SUBSCRIBE (see `watchStragglers`).
+   */
+  readonly resourceListQuietMs?: number;
   /** Does the account's server apply our presence rules (XCAP pres-rules found)? Decides what blocking does. */
   readonly presenceRules?: (accountId: string) => boolean;
 }
@@ -100,8 +105,19 @@ interface ActiveAccount {
   readonly pacer: Pacer;
   readonly watches: Map<string, Subscription>;
   winfo: Subscription | undefined;
-  /** RFC 4662 list subscription: 'deciding' until it works or not; the URIs it covers once it works. */
-  list: { readonly subscription: ListSubscription; state: 'deciding' | 'list' | 'off'; readonly covers: Set<string> } | undefined;
+  /**
+   * RFC 4662 list subscription: 'deciding' until it works or not; the URIs it covers once it works; those it lists
+   * without anything about their back-end subscription (no instance); the timer that waits for the list to go quiet.
+   */
+  list:
+    | {
+        readonly subscription: ListSubscription;
+        state: 'deciding' | 'list' | 'off';
+        readonly covers: Set<string>;
+        readonly unreported: Set<string>;
+        quietTimer: TimerHandle | undefined;
+      }
+    | undefined;
   resync: boolean;
 }
 
@@ -305,7 +321,7 @@ export class PresenceService {
     this.active = undefined;
     this.published = undefined;
     active.pacer.clear();
-    active.list?.subscription.dispose();
+    this.stopList(active);
     active.subscriber.dispose();
     active.publication.dispose();
     this.watchers.clear();
@@ -444,6 +460,8 @@ export class PresenceService {
     const list: NonNullable<ActiveAccount['list']> = {
       state: 'deciding',
       covers,
+      unreported: new Set(),
+      quietTimer: undefined,
       subscription: new ListSubscription(
         active.subscriber,
         { uri, expires: this.options.subscribeExpires ?? 3600, firstDocumentTimeoutMs: this.options.resourceListTimeoutMs ?? 3000 },
@@ -479,22 +497,75 @@ export class PresenceService {
       list.state = 'list';
       // Contacts the server list does not hold (not synced yet, `watch`ed addresses) get their own SUBSCRIBE.
       for (const uri of this.targets(active)) if (!list.covers.has(uri)) this.watchUri(active, uri);
+      if (list.quietTimer) this.clock.clearTimeout(list.quietTimer);
+      list.quietTimer = this.clock.setTimeout(() => {
+        list.quietTimer = undefined;
+        if (active.list === list && this.active === active) this.watchStragglers(active, list);
+      }, this.options.resourceListQuietMs ?? 1500);
       return;
     }
     if (status.kind === 'unavailable') {
       this.log(`presence: no resource list server for ${list.subscription.uri} (${status.detail}); individual subscriptions`);
       list.state = 'off';
       list.covers.clear();
+      list.unreported.clear();
+      if (list.quietTimer) this.clock.clearTimeout(list.quietTimer);
+      list.quietTimer = undefined;
       this.watchAll(active);
     }
+  }
+
+  /**
+   * Listed contacts the RLS has said nothing about — no <instance> at all — once its NOTIFYs have stopped coming.
+   * RFC 4662 gives a subscriber no way to ask the RLS for one resource again, and RLSs do lose back-end updates:
+   * Kamailio 5.6's rls on a database without transactions (db_text) clears the "updated" mark of every resource
+   * after it has read them, so a back-end NOTIFY that lands in between is never passed on (a few per thousand at
+   * sign-in). Each such contact gets its own SUBSCRIBE (paced like any other); the list takes over again as soon as
+   * it reports a state for that contact (onListResource).
+   */
+  private watchStragglers(active: ActiveAccount, list: NonNullable<ActiveAccount['list']>): void {
+    let n = 0;
+    for (const uri of list.unreported) {
+      if (active.watches.has(uri) || !this.isTarget(active, uri) || this.presence.get(uri)?.reason === 'ok') continue;
+      list.covers.delete(uri); // so watchUri subscribes instead of waiting for the list
+      this.watchUri(active, uri);
+      n++;
+    }
+    if (n) this.log(`presence: the resource list gave no state for ${n} contact(s) in time; subscribing to them individually`);
+  }
+
+  /** The account's buddy list exists on the server now (written after the first sync): use it instead of individual subscriptions. */
+  retryList(accountId: string): void {
+    const active = this.active;
+    if (!active || active.accountId !== accountId || active.list?.state === 'list' || active.list?.state === 'deciding') return;
+    this.stopList(active);
+    // Individual subscriptions keep running until the list reports each contact (onListResource takes over).
+    this.startList(active);
+  }
+
+  private stopList(active: ActiveAccount): void {
+    const list = active.list;
+    if (!list) return;
+    if (list.quietTimer) this.clock.clearTimeout(list.quietTimer);
+    list.quietTimer = undefined;
+    list.subscription.dispose();
+    active.list = undefined;
   }
 
   private onListResource(active: ActiveAccount, uri: string, update: ResourceUpdate): void {
     const list = active.list;
     if (!list || this.active !== active) return;
     list.covers.add(uri);
-    // The list now answers for it: an individual subscription started meanwhile is no longer needed.
     const own = active.watches.get(uri);
+    if (update.kind === 'pending') {
+      if (update.reported) list.unreported.delete(uri);
+      else list.unreported.add(uri);
+      // "Nothing yet" from the list: an individual subscription (watchStragglers) or a state we have knows more.
+      if (own) return;
+    } else {
+      list.unreported.delete(uri);
+    }
+    // The list now answers for it: an individual subscription started meanwhile is no longer needed.
     if (own) {
       active.watches.delete(uri);
       void own.unsubscribe();

@@ -25,8 +25,11 @@ export const LIST_ACCEPT: readonly string[] = ['multipart/related', RLMI_TYPE, .
 export type ResourceUpdate =
   /** The resource's presence document (a PIDF part named by the instance `cid`). */
   | { readonly kind: 'state'; readonly state: PresenceState; readonly name?: string }
-  /** Known to the list, no state yet: no instance (the RLS has not subscribed yet) or a pending one. */
-  | { readonly kind: 'pending'; readonly name?: string }
+  /**
+   * Known to the list, no state yet: a pending instance, or none at all (`reported: false`: the RLS has not said
+   * anything about its back-end subscription — not subscribed yet, or an update it lost).
+   */
+  | { readonly kind: 'pending'; readonly reported: boolean; readonly name?: string }
   /** The back-end subscription is active and there is no document: nothing published (RFC 3856 §6.6.1). */
   | { readonly kind: 'active'; readonly name?: string }
   /** The back-end subscription ended for good (§5.3: reason from RFC 6665, e.g. rejected, noresource). */
@@ -187,7 +190,7 @@ export class ListSubscription {
       return;
     }
     if (resource.instances.length === 0 || resource.instances.some((i) => i.state !== 'terminated')) {
-      this.handler.onResource(resource.uri, { kind: 'pending', ...named });
+      this.handler.onResource(resource.uri, { kind: 'pending', reported: resource.instances.length > 0, ...named });
       return;
     }
     const reason = resource.instances[0]?.reason;

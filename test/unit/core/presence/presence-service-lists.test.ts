@@ -91,6 +91,81 @@ describe('presence service: batched presence (RFC 4662)', () => {
     assert.equal(initial(bench, 'sip:b1@beta.test').length, 0);
   });
 
+  test('a contact the list never reports (no instance) gets its own SUBSCRIBE once the list is quiet; the list takes it back', async () => {
+    const uris = ['sip:b1@beta.test', 'sip:lost@beta.test', 'sip:asked@beta.test'];
+    const { bench, signIn, row } = setup(uris, { resourceListQuietMs: 1500 });
+    await signIn();
+    const list = initial(bench, LIST)[0]!;
+    const advance = async (ms: number) => {
+      for (let t = 0; t < ms; t += 50) {
+        bench.clock.advance(50);
+        await settle();
+      }
+    };
+    bench.notify(list, {
+      state: 'active;expires=3600',
+      contentType: CT,
+      body: rlmiNotify(0, [
+        { uri: 'sip:b1@beta.test', state: 'open' },
+        { uri: 'sip:lost@beta.test' }, // listed, nothing about its back-end subscription
+        { uri: 'sip:asked@beta.test', instance: '<instance id="p" state="pending"/>' }, // waits for the presentity's answer
+      ]),
+    });
+    await settle();
+    await advance(1000);
+    // Still within the quiet period; another NOTIFY from the list starts it again.
+    bench.notify(list, { state: 'active;expires=3600', contentType: CT, body: rlmiNotify(1, [{ uri: 'sip:b1@beta.test', state: 'closed' }]).replace('fullState="true"', 'fullState="false"') });
+    await settle();
+    await advance(1000);
+    assert.equal(initial(bench, 'sip:lost@beta.test').length, 0, 'not while the list is still sending');
+    await advance(1000);
+    assert.equal(initial(bench, 'sip:lost@beta.test').length, 1, 'quiet list: the unreported contact is watched individually');
+    assert.equal(initial(bench, 'sip:asked@beta.test').length, 0, 'a pending instance is the list\'s answer: no extra SUBSCRIBE');
+    assert.equal(initial(bench, 'sip:b1@beta.test').length, 0);
+    assert.equal(row('sip:b1@beta.test').availability, 'offline');
+    // The individual subscription gives the state…
+    bench.notify(initial(bench, 'sip:lost@beta.test')[0]!, { state: 'active;expires=3600', contentType: 'application/pidf+xml', body: pidf('sip:lost@beta.test', 'open') });
+    await settle();
+    assert.equal(row('sip:lost@beta.test').availability, 'available');
+    // …a later full state that still lists it without an instance changes nothing…
+    bench.notify(list, { state: 'active;expires=3600', contentType: CT, body: rlmiNotify(2, [{ uri: 'sip:b1@beta.test', state: 'closed' }, { uri: 'sip:lost@beta.test' }, { uri: 'sip:asked@beta.test', instance: '<instance id="p" state="pending"/>' }]) });
+    await settle();
+    assert.equal(row('sip:lost@beta.test').availability, 'available');
+    const unsubscribes = () => bench.seen.filter((r) => r.method === 'SUBSCRIBE' && r.to.tag && r.header('Expires') === '0').length;
+    assert.equal(unsubscribes(), 0);
+    // …and once the list reports a state for it, the list answers for it again and the individual one ends.
+    bench.notify(list, { state: 'active;expires=3600', contentType: CT, body: rlmiNotify(3, [{ uri: 'sip:lost@beta.test', state: 'closed' }]).replace('fullState="true"', 'fullState="false"') });
+    await settle();
+    await advance(200);
+    assert.equal(row('sip:lost@beta.test').availability, 'offline');
+    assert.equal(unsubscribes(), 1);
+  });
+
+  test('retryList: the buddy list written after sign-in replaces the individual subscriptions', async () => {
+    const uris = ['sip:c0@beta.test', 'sip:c1@beta.test'];
+    const { bench, service, signIn, row } = setup(uris);
+    let listExists = false;
+    bench.script = (r) => (r.method === 'PUBLISH' ? accept(r, [['SIP-ETag', 'e1']]) : r.uri === LIST && !listExists ? reject(r, 404, 'Not Found') : accept(r, [['Expires', '3600']]));
+    await signIn();
+    for (let i = 0; i < 10; i++) {
+      bench.clock.advance(50);
+      await settle();
+    }
+    assert.deepEqual(initial(bench).map((r) => r.uri), [LIST, ...uris]);
+    listExists = true;
+    service.retryList(ALICE);
+    await settle();
+    const second = initial(bench, LIST);
+    assert.equal(second.length, 2, 'a new list SUBSCRIBE');
+    bench.notify(second[1]!, { state: 'active;expires=3600', contentType: CT, body: rlmiNotify(0, uris.map((uri) => ({ uri, state: 'open' as const }))) });
+    await settle();
+    assert.equal(row('sip:c0@beta.test').availability, 'available');
+    assert.equal(bench.seen.filter((r) => r.method === 'SUBSCRIBE' && r.to.tag && r.header('Expires') === '0').length, 2, 'both individual subscriptions end');
+    service.retryList(ALICE);
+    await settle();
+    assert.equal(initial(bench, LIST).length, 2, 'no new SUBSCRIBE while the list works');
+  });
+
   test('404 for the list URI: paced individual SUBSCRIBEs for every contact', async () => {
     const uris = Array.from({ length: 5 }, (_, i) => `sip:c${i}@beta.test`);
     const { bench, signIn } = setup(uris);
