@@ -85,11 +85,7 @@ export interface PresenceServiceOptions {
   readonly presenceRules?: (accountId: string) => boolean;
 }
 
-/** `sip:alice@alpha.test` → `sip:alice-buddies@alpha.test`: the list the testbed's RLS serves for each user. */
-export function buddyListUri(aor: string): string | undefined {
-  const m = /^(sips?):([^@;>]+)@([^;>]+)/i.exec(aor);
-  return m ? `${m[1]}:${m[2]}-buddies@${m[3]}` : undefined;
-}
+export { buddyListUri } from '../xcap/buddy-list-uri';
 
 const BLOCKING_NOTE_RULES =
   'Blocking stops this contact’s instant messages and hides your presence from them: your server’s presence rules show them you as offline, without telling them they are blocked.';

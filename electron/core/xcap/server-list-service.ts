@@ -1,11 +1,14 @@
 // The server-side contact list of each signed-in account (issue 9 item 2): finds the account's XCAP root, syncs
 // the local list with its `resource-lists` document on sign-in, and pushes local edits (debounced) while signed
 // in. Offline — no XCAP server, or it does not answer — the local list keeps working and the next sign-in merges.
+// After each sync the account's buddy list (rls-services, for batched presence) is written from the merged list.
 import { Resolver } from 'node:dns/promises';
 import type { AccountState } from '../../../shared/ipc/contract';
 import type { EventBus } from '../event-bus';
 import type { ContactStore } from '../contacts/contact-store';
 import type { SqliteDatabase } from '../storage/database';
+import { publishBuddyList } from './buddy-list-publisher';
+import type { BuddyListResult } from './buddy-list-publisher';
 import { ContactListSync } from './contact-list-sync';
 import type { SyncResult } from './contact-list-sync';
 import { XcapClient } from './xcap-client';
@@ -31,15 +34,29 @@ export interface ServerListServiceOptions {
   readonly events: EventBus;
   readonly settings?: XcapSettings;
   readonly log?: (line: string) => void;
+  /**
+   * The account's buddy list (rls-services, RFC 4826 §4) was written from its contact list: `created` when the
+   * document is new. Presence can then (re)subscribe to `uri` as a list (RFC 4662).
+   */
+  readonly onBuddyList?: (accountId: string, uri: string, created: boolean) => void;
+}
+
+/** A contact-list sync and what became of the buddy list written from it. */
+export interface ServerSyncResult extends SyncResult {
+  /** The buddy list after this sync (written or already right); undefined when it failed (see buddyListError). */
+  readonly buddyList?: BuddyListResult;
+  /** Why the buddy list could not be written; the contact list sync itself succeeded. */
+  readonly buddyListError?: string;
 }
 
 interface Session {
   readonly accountId: string;
   readonly client: XcapClient;
   /** The running or last sync; syncs of one account never overlap. */
-  chain: Promise<SyncResult | undefined>;
+  chain: Promise<ServerSyncResult | undefined>;
   timer: ReturnType<typeof setTimeout> | undefined;
   lastError: string | undefined;
+  buddyListError: string | undefined;
   closed: boolean;
 }
 
@@ -70,7 +87,7 @@ export class ServerListService {
   }
 
   /** The account signed in: from now on its list follows the server. Resolves after the first sync (or its failure). */
-  signedIn(accountId: string, password: string): Promise<SyncResult | undefined> {
+  signedIn(accountId: string, password: string): Promise<ServerSyncResult | undefined> {
     this.signedOut(accountId);
     const start = this.#start(accountId, password).finally(() => {
       if (this.#starting.get(accountId) === start) this.#starting.delete(accountId);
@@ -79,7 +96,7 @@ export class ServerListService {
     return start;
   }
 
-  async #start(accountId: string, password: string): Promise<SyncResult | undefined> {
+  async #start(accountId: string, password: string): Promise<ServerSyncResult | undefined> {
     const root = await this.#root(accountId);
     if (!root) {
       this.#opts.log?.(`xcap: no XCAP server known for ${accountId}; the contact list stays local`);
@@ -87,7 +104,7 @@ export class ServerListService {
     }
     const user = accountId.replace(/^sips?:/, '');
     const client = new XcapClient({ root, xui: accountId, username: user.slice(0, user.indexOf('@')), password, ...(this.#opts.settings?.ca ? { ca: this.#opts.settings.ca } : {}) });
-    const session: Session = { accountId, client, chain: Promise.resolve(undefined), timer: undefined, lastError: undefined, closed: false };
+    const session: Session = { accountId, client, chain: Promise.resolve(undefined), timer: undefined, lastError: undefined, buddyListError: undefined, closed: false };
     this.#sessions.set(accountId, session);
     return this.sync(accountId);
   }
@@ -113,8 +130,13 @@ export class ServerListService {
     return this.#sessions.get(accountId)?.lastError;
   }
 
+  /** Why the last buddy-list write failed (undefined once one succeeds); the contact list may still be in sync. */
+  buddyListError(accountId: string): string | undefined {
+    return this.#sessions.get(accountId)?.buddyListError;
+  }
+
   /** Runs a sync now (after any running one). Resolves undefined when the server could not be reached. */
-  sync(accountId: string): Promise<SyncResult | undefined> {
+  sync(accountId: string): Promise<ServerSyncResult | undefined> {
     const s = this.#sessions.get(accountId);
     if (!s) return Promise.resolve(undefined);
     if (s.timer) {
@@ -127,7 +149,7 @@ export class ServerListService {
         const r = await this.#sync.sync(accountId, s.client);
         s.lastError = undefined;
         this.#opts.log?.(`xcap: ${accountId} synced: ${r.contacts} contacts, pulled ${r.pulled}, ${r.pushed ? 'pushed' : 'unchanged'}, ${r.conflicts} conflict(s)`);
-        return r;
+        return { ...r, ...(await this.#publishBuddyList(s)) };
       } catch (err) {
         // Offline or refused: the local copy stays authoritative until the next sync; nothing is dropped.
         s.lastError = err instanceof Error ? err.message : String(err);
@@ -137,6 +159,34 @@ export class ServerListService {
       }
     });
     return s.chain;
+  }
+
+  /**
+   * Writes the buddy list from the list just synced (the merge result, now the local list). Its failure is logged
+   * and reported, never a failure of the contact sync: presence then falls back to individual subscriptions.
+   */
+  async #publishBuddyList(s: Session): Promise<Pick<ServerSyncResult, 'buddyList' | 'buddyListError'>> {
+    try {
+      const entries = this.#sync.local(s.accountId).entries.map((e) => ({ uri: e.uri, ...(e.displayName ? { displayName: e.displayName } : {}) }));
+      const b = await publishBuddyList(s.client, s.accountId, entries);
+      s.buddyListError = undefined;
+      if (b.written) {
+        this.#opts.log?.(`xcap: ${s.accountId} buddy list ${b.uri} ${b.created ? 'created' : 'updated'}: ${b.entries} contacts, ${b.conflicts} conflict(s)`);
+        if (!s.closed) {
+          try {
+            this.#opts.onBuddyList?.(s.accountId, b.uri, b.created);
+          } catch (err) {
+            this.#opts.log?.(`xcap: buddy list listener failed: ${err instanceof Error ? err.stack : String(err)}`);
+          }
+        }
+      }
+      return { buddyList: b };
+    } catch (err) {
+      s.buddyListError = err instanceof Error ? err.message : String(err);
+      this.#opts.log?.(`xcap: ${s.accountId} buddy list not written: ${s.buddyListError}`);
+      if (!(err instanceof XcapError)) this.#opts.log?.(String(err instanceof Error ? err.stack : err));
+      return { buddyListError: s.buddyListError };
+    }
   }
 
   /** Resolves when no sync is pending or running for the account. */
