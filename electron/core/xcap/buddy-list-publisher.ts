@@ -39,8 +39,13 @@ export interface PublishBuddyListOptions {
 
 const PACKAGE = 'presence';
 
-/** URIs compare with a case-insensitive host (RFC 3261 §19.1.4); ours are built by buddyListUri, so this is enough. */
-const sameServiceUri = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+/** RFC 3261 §19.1.4: scheme and host compare case-insensitively, the user part exactly (ours has no parameters). */
+function sameServiceUri(a: string, b: string): boolean {
+  const at = (u: string) => u.lastIndexOf('@');
+  const [ia, ib] = [at(a), at(b)];
+  const scheme = (u: string) => u.slice(0, u.indexOf(':') + 1).toLowerCase();
+  return ia > 0 && ib > 0 && scheme(a) === scheme(b) && a.slice(scheme(a).length, ia) === b.slice(scheme(b).length, ib) && a.slice(ia).toLowerCase() === b.slice(ib).toLowerCase();
+}
 
 /** Our service as it should be: every contact once, with its display name. */
 function wantedEntries(contacts: readonly ResourceListEntry[]): ResourceListEntry[] {
