@@ -14,6 +14,8 @@ import type { AccountState } from '../../../shared/ipc/contract';
 import { useTestbed } from '../../testbed/harness';
 import type { Testbed } from '../../testbed/harness';
 import { putBuddyList } from '../../testbed/rls';
+import { buildResourceLists, RESOURCE_LISTS_AUID, RESOURCE_LISTS_TYPE } from '../../../electron/sip/simple/resource-lists';
+import { xcapClientFor } from '../server-lists/support';
 
 let tb: Testbed;
 before(async () => {
@@ -62,6 +64,9 @@ describe('batched presence through the RLS (RFC 4662)', () => {
     const dan = await tb.createUser('beta.test', { prefix: 'dan', cleanup: t });
     const carol = await tb.createUser('alpha.test', { prefix: 'carol', cleanup: t });
     const listUri = await putBuddyList(alice, [bob.aor, dan.aor, carol.aor]);
+    // Parley writes its buddy list from the synced contact list: with the same three in alice's contact list the
+    // list put above is what Parley writes too, so the sign-in sync leaves it alone instead of emptying it.
+    await xcapClientFor(alice).put(RESOURCE_LISTS_AUID, buildResourceLists({ lists: [{ name: 'Buddies', entries: [bob, dan, carol].map((u) => ({ uri: u.aor })) }] }), RESOURCE_LISTS_TYPE);
     const bobCore = newCore(t);
     await signIn(bobCore, bob.aor, bob.password);
     bobCore.presence.setOwn('available');
