@@ -2,10 +2,13 @@
 // watches N contacts on beta.test, each of which has published a state (SIPp PUBLISH; Kamailio 5.6's rls lists a
 // resource with nothing published without any <instance>, so an unpublished contact never becomes "known" through
 // the RLS). "State known" = the contact's row has a state from a document or a subscription (reason not pending).
-//   1. with RLS: alice's rls-services names sip:<alice>-buddies@alpha.test with the N contacts; one SUBSCRIBE with
-//      Supported: eventlist; back-end subscriptions cross the federation link from alpha's RLS.
-//   2. without RLS (fallback): another alice with no rls-services document: 404 for the list URI, then the paced
-//      individual SUBSCRIBEs (25/s).
+//   1. with RLS: a first Parley session of alice adds the N contacts; its sync writes them to her resource-lists and
+//      her buddy list (rls-services service sip:<alice>-buddies@alpha.test), as Parley does for every account. The
+//      measured session (same profile) signs in: one SUBSCRIBE with Supported: eventlist; back-end subscriptions
+//      cross the federation link from alpha's RLS. Contacts the RLS never reports get their own SUBSCRIBE once the
+//      list has gone quiet ("stragglers").
+//   2. without RLS (fallback): another alice with no contact list on the server, watching the same N addresses:
+//      404 for the list URI, then the paced individual SUBSCRIBEs (25/s).
 // Target: with RLS, every state known within 5 s of sign-in; without, the fallback completes.
 //
 //   node --import tsx bench/server-lists/run.ts [--contacts 1000]
@@ -18,7 +21,6 @@ import { nodePlatform } from '../../electron/core/platform/node-platform';
 import type { AccountState, EventPayload } from '../../shared/ipc/contract';
 import { useTestbed } from '../../test/testbed/harness';
 import type { Testbed, TestUser } from '../../test/testbed/harness';
-import { putBuddyList } from '../../test/testbed/rls';
 import { runSipp } from '../../test/testbed/sipp/driver';
 
 const { values } = parseArgs({ options: { contacts: { type: 'string', default: '1000' } } });
@@ -39,6 +41,11 @@ interface Run {
   readonly known: number;
   readonly initialSubscribes: number;
   readonly listSubscribes: number;
+  /** Contacts the list never reported that got their own SUBSCRIBE after the list went quiet, and when (ms after sign-in). */
+  readonly stragglers: number;
+  readonly stragglersAtMs: number | null;
+  /** When the individual SUBSCRIBEs went out (first, last; ms after sign-in), as seen by the 50 ms poll. */
+  readonly individualSubscribesMs: readonly number[];
   readonly presenceChangedEvents: number;
   readonly outcome: Record<string, number>;
   readonly refusedDocuments: number;
@@ -47,9 +54,41 @@ interface Run {
   readonly missing: readonly string[];
 }
 
-async function watch(tb: Testbed, mode: string, alice: TestUser, uris: readonly string[], expected: readonly string[], timeoutMs: number): Promise<Run> {
-  const core = createAppCore(nodePlatform('cli', mkdtempSync(join(tmpdir(), 'parley-bench-rls-'))), {
+const coreFor = (tb: Testbed, profileDir: string, log?: (line: string) => void) =>
+  createAppCore(nodePlatform('cli', profileDir), {
     sip: { dnsServers: [tb.dns.server], extraCaCertificates: [readFileSync(tb.pki.ca, 'utf8')] },
+    ...(log ? { log } : {}),
+  });
+
+async function signInOrThrow(core: ReturnType<typeof coreFor>, user: TestUser): Promise<void> {
+  const signIn = await core.dispatch('account.signIn', { address: user.aor, password: user.password });
+  const state = (signIn as { value: AccountState }).value;
+  if (state.state !== 'registered') throw new Error(`sign-in failed: ${state.detail}`);
+}
+
+/**
+ * alice's earlier session: her contacts in the profile, synced to the server by Parley's ServerListService
+ * (resource-lists, and her buddy list in rls-services). No SIP here, so no presence traffic before the measurement.
+ */
+async function addContacts(tb: Testbed, profileDir: string, alice: TestUser, uris: readonly string[]): Promise<void> {
+  const core = coreFor(tb, profileDir);
+  for (const uri of uris) core.contacts.store.add(alice.aor, { uri });
+  const synced = await core.serverLists.signedIn(alice.aor, alice.password);
+  if (!synced) throw new Error(`the contact list was not synced: ${core.serverLists.lastError(alice.aor) ?? 'no XCAP server'}`);
+  const error = core.serverLists.buddyListError(alice.aor);
+  if (error) throw new Error(`the buddy list was not written: ${error}`);
+  await core.close();
+}
+
+/** `profileDir` holds alice's contacts (list mode); `extra` are addresses watched without a contact list (fallback). */
+async function watch(tb: Testbed, mode: string, alice: TestUser, from: { profileDir: string; extra?: readonly string[] }, expected: readonly string[], timeoutMs: number): Promise<Run> {
+  let stragglers = 0;
+  let stragglersAtMs: number | null = null;
+  const core = coreFor(tb, from.profileDir, (line) => {
+    const m = /gave no state for (\d+) contact/.exec(line);
+    if (!m) return;
+    stragglers += Number(m[1]);
+    stragglersAtMs ??= Math.round(performance.now() - start);
   });
   const known = new Map<string, number>();
   let events = 0;
@@ -59,16 +98,15 @@ async function watch(tb: Testbed, mode: string, alice: TestUser, uris: readonly 
     events++;
     for (const p of (payload as EventPayload<'presence.changed'>).contacts) if (p.reason !== 'pending' && p.reason !== 'signed-out' && !known.has(p.uri)) known.set(p.uri, performance.now() - start);
   });
-  core.presence.watch(uris);
+  if (from.extra) core.presence.watch(from.extra);
   start = performance.now();
-  const signIn = await core.dispatch('account.signIn', { address: alice.aor, password: alice.password });
-  const state = (signIn as { value: AccountState }).value;
-  if (state.state !== 'registered') throw new Error(`sign-in failed: ${state.detail}`);
+  await signInOrThrow(core, alice);
   const signInMs = performance.now() - start;
   let subscribes = 0;
   let listSubscribes = 0;
   let seq = 0;
   const callIds = new Set<string>();
+  const individualAt: number[] = [];
   const collect = (): void => {
     for (const e of core.trace.since(seq)) {
       seq = e.seq;
@@ -78,6 +116,7 @@ async function watch(tb: Testbed, mode: string, alice: TestUser, uris: readonly 
       callIds.add(callId);
       subscribes++;
       if (/\r\nSupported: eventlist\r\n/.test(e.text)) listSubscribes++;
+      else individualAt.push(Math.round(performance.now() - start));
     }
   };
   const deadline = performance.now() + timeoutMs;
@@ -98,6 +137,9 @@ async function watch(tb: Testbed, mode: string, alice: TestUser, uris: readonly 
   return {
     refusedDocuments,
     lastRefusal,
+    stragglers,
+    stragglersAtMs,
+    individualSubscribesMs: individualAt.length ? [Math.min(...individualAt), Math.max(...individualAt)] : [],
     missing, mode, signInMs: Math.round(signInMs), allKnownMs: Number.isFinite(all) ? Math.round(all) : null, medianKnownMs: Number.isFinite(median) ? Math.round(median) : null, known: known.size, initialSubscribes: subscribes, listSubscribes, presenceChangedEvents: events, outcome };
 }
 
@@ -122,15 +164,20 @@ async function main(): Promise<void> {
   const uris = contacts.map((c) => c.aor);
   // Kamailio's rls lists a resource with nothing published without state: only published contacts can be known.
   const publishedUris = uris.filter((_, i) => published[i]);
-  await putBuddyList(alice, uris);
+  const profileDir = mkdtempSync(join(tmpdir(), 'parley-bench-rls-'));
+  const t2 = performance.now();
+  await addContacts(tb, profileDir, alice, uris);
+  const contactsSyncedMs = performance.now() - t2;
 
-  const withRls = await watch(tb, 'rls', alice, uris, publishedUris, 30_000);
-  const fallback = await watch(tb, 'individual (no rls-services: 404, paced 25/s)', plain, uris, publishedUris, 90_000);
+  const withRls = await watch(tb, 'rls', alice, { profileDir }, publishedUris, 30_000);
+  const fallback = await watch(tb, 'individual (no rls-services: 404, paced 25/s)', plain, { profileDir: mkdtempSync(join(tmpdir(), 'parley-bench-rls-')), extra: uris }, publishedUris, 90_000);
   const result = {
     contacts: count,
     usersCreatedMs: Math.round(createMs),
     published: published.filter(Boolean).length,
     publishMs: Math.round(publishMs),
+    /** alice's first session: N contacts added and synced (resource-lists + buddy list written by Parley). */
+    contactsSyncedMs: Math.round(contactsSyncedMs),
     runs: [withRls, fallback],
     verdict: { rlsAllKnownWithin5s: withRls.allKnownMs !== null && withRls.allKnownMs <= 5000, fallbackCompletes: fallback.allKnownMs !== null },
     loadAverage: (await import('node:os')).loadavg().map((x) => Number(x.toFixed(2))),

@@ -103,6 +103,8 @@ export function createAppCore(platform: Platform, options: AppCoreOptions | ((li
     db,
     events,
     settings: { ...(opts.sip?.dnsServers ? { dnsServers: opts.sip.dnsServers } : {}), ...opts.xcap },
+    // A buddy list written after sign-in (first sync of this account) replaces the individual subscriptions.
+    onBuddyList: (accountId) => presence.retryList(accountId),
     log,
   });
   // Who may see our presence: pres-rules on the same XCAP server (contacts allowed, blocked ones politely blocked).

@@ -77,10 +77,17 @@ export interface PresenceServiceOptions {
   /** How long to wait for the list's first document before falling back (default 3000 ms). */
   readonly resourceListTimeoutMs?: number;
   /**
-   * Once the list has sent nothing for this long (default 1500 ms: RLSs batch their updates, Kamailio's every
-   * second), listed contacts it never gave a state for get their own SUBSCRIBE (see `watchStragglers`).
+   * Once the list has brought nothing new for this long — no contact newly listed or given its first state
+   * (default 1500 ms: RLSs batch their updates, Kamailio's every second) — contacts it does not hold or never gave
+   * a state for get their own SUBSCRIBE (see `settleList`).
    */
   readonly resourceListQuietMs?: number;
+  /**
+   * While more than a tenth of the list is still unreported, the RLS is taken to be still subscribing (one that loses
+   * updates loses a few) and is given up to this long after its first NOTIFY (default 10 s) before the rest is
+   * watched individually.
+   */
+  readonly resourceListPatienceMs?: number;
   /** Does the account's server apply our presence rules (XCAP pres-rules found)? Decides what blocking does. */
   readonly presenceRules?: (accountId: string) => boolean;
 }
@@ -111,7 +118,14 @@ interface ActiveAccount {
         state: 'deciding' | 'list' | 'off';
         readonly covers: Set<string>;
         readonly unreported: Set<string>;
+        /** Covered contacts we watch ourselves because the list never reported them (settleList). */
+        readonly healed: Set<string>;
         quietTimer: TimerHandle | undefined;
+        /** Contacts newly listed or given their first state so far; the quiet timer restarts when it grows. */
+        progress: number;
+        armedAt: number;
+        /** clock.now() of the list's first NOTIFY. */
+        firstAt: number | undefined;
       }
     | undefined;
   resync: boolean;
@@ -386,6 +400,12 @@ export class PresenceService {
       this.showPending(uri);
       return;
     }
+    this.subscribeIndividually(active, uri);
+  }
+
+  /** One SUBSCRIBE for this contact (paced), whatever the list subscription says. */
+  private subscribeIndividually(active: ActiveAccount, uri: string): void {
+    if (active.watches.has(uri)) return;
     if (this.noPresence.has(uri)) {
       this.setPresence({ uri, availability: 'unknown', reason: 'no-such-user', detail: 'This address never has presence (604, remembered for 30 days).' });
       return;
@@ -457,7 +477,11 @@ export class PresenceService {
       state: 'deciding',
       covers,
       unreported: new Set(),
+      healed: new Set(),
       quietTimer: undefined,
+      progress: 0,
+      armedAt: -1,
+      firstAt: undefined,
       subscription: new ListSubscription(
         active.subscriber,
         { uri, expires: this.options.subscribeExpires ?? 3600, firstDocumentTimeoutMs: this.options.resourceListTimeoutMs ?? 3000 },
@@ -465,9 +489,10 @@ export class PresenceService {
           onStatus: (status) => this.onListStatus(active, status),
           onResource: (resource, update) => this.onListResource(active, resource, update),
           onResubscribe: (resource) => {
-            // RFC 4662 §5.3: the RLS gave this resource up; watch it ourselves.
+            // RFC 4662 §5.3: the RLS gave this resource up; watch it ourselves (at once, even while deciding).
             covers.delete(resource);
-            if (this.isTarget(active, resource)) this.watchUri(active, resource);
+            list.healed.add(resource);
+            if (this.isTarget(active, resource)) this.subscribeIndividually(active, resource);
           },
           onRemoved: (resource) => {
             covers.delete(resource);
@@ -491,13 +516,14 @@ export class PresenceService {
     if (status.kind === 'list') {
       if (list.state !== 'list') this.log(`presence: resource list ${list.subscription.uri} on the server (RFC 4662), ${status.resources} resources`);
       list.state = 'list';
-      // Contacts the server list does not hold (not synced yet, `watch`ed addresses) get their own SUBSCRIBE.
-      for (const uri of this.targets(active)) if (!list.covers.has(uri)) this.watchUri(active, uri);
-      if (list.quietTimer) this.clock.clearTimeout(list.quietTimer);
-      list.quietTimer = this.clock.setTimeout(() => {
-        list.quietTimer = undefined;
-        if (active.list === list && this.active === active) this.watchStragglers(active, list);
-      }, this.options.resourceListQuietMs ?? 1500);
+      // An RLS may split one full state over several NOTIFYs (Kamailio's max_notify_body_length) and sends its
+      // updates in batches: what the list does not hold, or never reports, is decided once it brings nothing new.
+      // Updates of contacts already known do not count: a busy list must not postpone that for ever.
+      list.firstAt ??= this.clock.now();
+      if (list.progress !== list.armedAt) {
+        list.armedAt = list.progress;
+        this.armQuietTimer(active, list);
+      }
       return;
     }
     if (status.kind === 'unavailable') {
@@ -505,29 +531,50 @@ export class PresenceService {
       list.state = 'off';
       list.covers.clear();
       list.unreported.clear();
-      if (list.quietTimer) this.clock.clearTimeout(list.quietTimer);
-      list.quietTimer = undefined;
+      list.healed.clear();
+      this.clearListTimers(list);
       this.watchAll(active);
     }
   }
 
+  private armQuietTimer(active: ActiveAccount, list: NonNullable<ActiveAccount['list']>): void {
+    if (list.quietTimer) this.clock.clearTimeout(list.quietTimer);
+    list.quietTimer = this.clock.setTimeout(() => {
+      list.quietTimer = undefined;
+      if (active.list !== list || this.active !== active) return;
+      const many = list.unreported.size > Math.max(10, list.covers.size / 10);
+      const patient = this.clock.now() - (list.firstAt ?? 0) < (this.options.resourceListPatienceMs ?? 10_000);
+      if (many && patient) this.armQuietTimer(active, list);
+      else this.settleList(active, list);
+    }, this.options.resourceListQuietMs ?? 1500);
+  }
+
+  private clearListTimers(list: NonNullable<ActiveAccount['list']>): void {
+    if (list.quietTimer) this.clock.clearTimeout(list.quietTimer);
+    list.quietTimer = undefined;
+  }
+
   /**
-   * Listed contacts the RLS has said nothing about — no <instance> at all — once its NOTIFYs have stopped coming.
+   * The list has gone quiet (or had its time): contacts it does not hold — not synced to the server yet, `watch`ed
+   * addresses — get their own SUBSCRIBE, and so do listed contacts it has said nothing about (no <instance>).
    * RFC 4662 gives a subscriber no way to ask the RLS for one resource again, and RLSs do lose back-end updates:
    * Kamailio 5.6's rls on a database without transactions (db_text) clears the "updated" mark of every resource
-   * after it has read them, so a back-end NOTIFY that lands in between is never passed on (a few per thousand at
-   * sign-in). Each such contact gets its own SUBSCRIBE (paced like any other); the list takes over again as soon as
-   * it reports a state for that contact (onListResource).
+   * after reading them, so a back-end NOTIFY that lands in between is never passed on (a few per thousand at sign-in).
+   * Individual SUBSCRIBEs are paced like any other; the list takes a contact back as soon as it reports a state.
    */
-  private watchStragglers(active: ActiveAccount, list: NonNullable<ActiveAccount['list']>): void {
-    let n = 0;
-    for (const uri of list.unreported) {
-      if (active.watches.has(uri) || !this.isTarget(active, uri) || this.presence.get(uri)?.reason === 'ok') continue;
-      list.covers.delete(uri); // so watchUri subscribes instead of waiting for the list
-      this.watchUri(active, uri);
-      n++;
+  private settleList(active: ActiveAccount, list: NonNullable<ActiveAccount['list']>): void {
+    let healed = 0;
+    for (const uri of this.targets(active)) {
+      if (!list.covers.has(uri)) {
+        this.watchUri(active, uri);
+        continue;
+      }
+      if (!list.unreported.has(uri) || active.watches.has(uri) || this.presence.get(uri)?.reason === 'ok') continue;
+      list.healed.add(uri);
+      this.subscribeIndividually(active, uri);
+      healed++;
     }
-    if (n) this.log(`presence: the resource list gave no state for ${n} contact(s) in time; subscribing to them individually`);
+    if (healed) this.log(`presence: the resource list gave no state for ${healed} contact(s) in time; subscribing to them individually`);
   }
 
   /** The account's buddy list exists on the server now (written after the first sync): use it instead of individual subscriptions. */
@@ -542,8 +589,7 @@ export class PresenceService {
   private stopList(active: ActiveAccount): void {
     const list = active.list;
     if (!list) return;
-    if (list.quietTimer) this.clock.clearTimeout(list.quietTimer);
-    list.quietTimer = undefined;
+    this.clearListTimers(list);
     list.subscription.dispose();
     active.list = undefined;
   }
@@ -551,16 +597,20 @@ export class PresenceService {
   private onListResource(active: ActiveAccount, uri: string, update: ResourceUpdate): void {
     const list = active.list;
     if (!list || this.active !== active) return;
-    list.covers.add(uri);
+    if (!list.covers.has(uri)) {
+      list.covers.add(uri);
+      list.progress++;
+    }
     const own = active.watches.get(uri);
     if (update.kind === 'pending') {
-      if (update.reported) list.unreported.delete(uri);
-      else list.unreported.add(uri);
-      // "Nothing yet" from the list: an individual subscription (watchStragglers) or a state we have knows more.
-      if (own) return;
-    } else {
-      list.unreported.delete(uri);
+      if (update.reported && list.unreported.delete(uri)) list.progress++;
+      else if (!update.reported) list.unreported.add(uri);
+      // "Nothing yet" from the list: the individual subscription we started because it never reported knows more.
+      if (own && list.healed.has(uri)) return;
+    } else if (list.unreported.delete(uri)) {
+      list.progress++;
     }
+    list.healed.delete(uri);
     // The list now answers for it: an individual subscription started meanwhile is no longer needed.
     if (own) {
       active.watches.delete(uri);

@@ -86,7 +86,14 @@ describe('presence service: batched presence (RFC 4662)', () => {
       bench.clock.advance(50); // the individual SUBSCRIBEs are paced
       await settle();
     }
-    assert.equal(initial(bench, 'sip:b3@beta.test').length, 1, 'resubscribe → individual SUBSCRIBE');
+    assert.equal(initial(bench, 'sip:b3@beta.test').length, 1, 'resubscribe → individual SUBSCRIBE at once');
+    // The rest of the list may still be on its way (a full state split over several NOTIFYs): a contact the list
+    // does not hold is subscribed once the list has gone quiet.
+    assert.equal(initial(bench, 'sip:extra@beta.test').length, 0, 'not yet: the list may still name it');
+    for (let i = 0; i < 30; i++) {
+      bench.clock.advance(50);
+      await settle();
+    }
     assert.equal(initial(bench, 'sip:extra@beta.test').length, 1, 'not on the server list → individual SUBSCRIBE');
     assert.equal(initial(bench, 'sip:b1@beta.test').length, 0);
   });
@@ -102,23 +109,27 @@ describe('presence service: batched presence (RFC 4662)', () => {
         await settle();
       }
     };
+    const partial = (version: number, resources: Parameters<typeof rlmiNotify>[1]) => rlmiNotify(version, resources).replace('fullState="true"', 'fullState="false"');
     bench.notify(list, {
       state: 'active;expires=3600',
       contentType: CT,
       body: rlmiNotify(0, [
         { uri: 'sip:b1@beta.test', state: 'open' },
         { uri: 'sip:lost@beta.test' }, // listed, nothing about its back-end subscription
-        { uri: 'sip:asked@beta.test', instance: '<instance id="p" state="pending"/>' }, // waits for the presentity's answer
+        { uri: 'sip:asked@beta.test' },
       ]),
     });
     await settle();
     await advance(1000);
-    // Still within the quiet period; another NOTIFY from the list starts it again.
-    bench.notify(list, { state: 'active;expires=3600', contentType: CT, body: rlmiNotify(1, [{ uri: 'sip:b1@beta.test', state: 'closed' }]).replace('fullState="true"', 'fullState="false"') });
+    // Progress (a contact gets its first word: pending, waiting for the presentity's answer) restarts the wait…
+    bench.notify(list, { state: 'active;expires=3600', contentType: CT, body: partial(1, [{ uri: 'sip:asked@beta.test', instance: '<instance id="p" state="pending"/>' }]) });
     await settle();
     await advance(1000);
-    assert.equal(initial(bench, 'sip:lost@beta.test').length, 0, 'not while the list is still sending');
-    await advance(1000);
+    assert.equal(initial(bench, 'sip:lost@beta.test').length, 0, 'not while the list is still bringing news');
+    // …an update of a contact already known does not.
+    bench.notify(list, { state: 'active;expires=3600', contentType: CT, body: partial(2, [{ uri: 'sip:b1@beta.test', state: 'closed' }]) });
+    await settle();
+    await advance(600);
     assert.equal(initial(bench, 'sip:lost@beta.test').length, 1, 'quiet list: the unreported contact is watched individually');
     assert.equal(initial(bench, 'sip:asked@beta.test').length, 0, 'a pending instance is the list\'s answer: no extra SUBSCRIBE');
     assert.equal(initial(bench, 'sip:b1@beta.test').length, 0);
@@ -128,17 +139,36 @@ describe('presence service: batched presence (RFC 4662)', () => {
     await settle();
     assert.equal(row('sip:lost@beta.test').availability, 'available');
     // …a later full state that still lists it without an instance changes nothing…
-    bench.notify(list, { state: 'active;expires=3600', contentType: CT, body: rlmiNotify(2, [{ uri: 'sip:b1@beta.test', state: 'closed' }, { uri: 'sip:lost@beta.test' }, { uri: 'sip:asked@beta.test', instance: '<instance id="p" state="pending"/>' }]) });
+    bench.notify(list, { state: 'active;expires=3600', contentType: CT, body: rlmiNotify(3, [{ uri: 'sip:b1@beta.test', state: 'closed' }, { uri: 'sip:lost@beta.test' }, { uri: 'sip:asked@beta.test', instance: '<instance id="p" state="pending"/>' }]) });
     await settle();
     assert.equal(row('sip:lost@beta.test').availability, 'available');
     const unsubscribes = () => bench.seen.filter((r) => r.method === 'SUBSCRIBE' && r.to.tag && r.header('Expires') === '0').length;
     assert.equal(unsubscribes(), 0);
     // …and once the list reports a state for it, the list answers for it again and the individual one ends.
-    bench.notify(list, { state: 'active;expires=3600', contentType: CT, body: rlmiNotify(3, [{ uri: 'sip:lost@beta.test', state: 'closed' }]).replace('fullState="true"', 'fullState="false"') });
+    bench.notify(list, { state: 'active;expires=3600', contentType: CT, body: partial(4, [{ uri: 'sip:lost@beta.test', state: 'closed' }]) });
     await settle();
     await advance(200);
     assert.equal(row('sip:lost@beta.test').availability, 'offline');
     assert.equal(unsubscribes(), 1);
+  });
+
+  test('most of the list still unreported: the RLS is still subscribing, so it gets up to 10 s before the rest is watched', async () => {
+    const uris = Array.from({ length: 30 }, (_, i) => `sip:r${i}@beta.test`);
+    const { bench, signIn } = setup(uris, { resourceListQuietMs: 1500, resourceListPatienceMs: 10_000 });
+    await signIn();
+    bench.notify(initial(bench, LIST)[0]!, { state: 'active;expires=3600', contentType: CT, body: rlmiNotify(0, uris.map((uri, i) => (i < 5 ? { uri, state: 'open' as const } : { uri }))) });
+    await settle();
+    const individual = () => bench.seen.filter((r) => r.method === 'SUBSCRIBE' && !r.to.tag && r.uri !== LIST).length;
+    for (let t = 0; t < 9000; t += 100) {
+      bench.clock.advance(100);
+      await settle();
+    }
+    assert.equal(individual(), 0, '25 of 30 unreported after 9 s: still waiting for the RLS');
+    for (let t = 0; t < 3000; t += 50) {
+      bench.clock.advance(50);
+      await settle();
+    }
+    assert.equal(individual(), 25, 'patience over: each unreported contact gets its own SUBSCRIBE');
   });
 
   test('retryList: the buddy list written after sign-in replaces the individual subscriptions', async () => {
