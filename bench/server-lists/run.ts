@@ -133,6 +133,8 @@ async function watch(tb: Testbed, mode: string, alice: TestUser, from: { profile
   for (const p of core.presence.list()) outcome[`${p.reason}/${p.availability}`] = (outcome[`${p.reason}/${p.availability}`] ?? 0) + 1;
   const { refusedDocuments, lastRefusal } = core.presence.stats;
   const missing = expected.filter((u) => !known.has(u)).slice(0, 10);
+  // Signing out ends the list subscription, so alpha's RLS drops its back-end subscriptions before the next run.
+  await core.dispatch('account.signOut', { accountId: alice.aor });
   await core.close();
   return {
     refusedDocuments,

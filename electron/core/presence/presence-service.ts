@@ -94,6 +94,9 @@ export interface PresenceServiceOptions {
 
 export { buddyListUri } from '../xcap/buddy-list-uri';
 
+/** At most this many individual un-SUBSCRIBEs at sign-out (one second's worth under a 20 msg/s partner cap). */
+const INDIVIDUAL_UNSUBSCRIBES_AT_SIGN_OUT = 20;
+
 const BLOCKING_NOTE_RULES =
   'Blocking stops this contact’s instant messages and hides your presence from them: your server’s presence rules show them you as offline, without telling them they are blocked.';
 const BLOCKING_NOTE_NO_RULES =
@@ -244,13 +247,19 @@ export class PresenceService {
 
   /**
    * Before an account signs out: withdraw our published state (RFC 3903 §4.5) so watchers do not see us
-   * available until it expires. Bounded in time: sign-out must not hang.
+   * available until it expires, and end the subscriptions on our home server (RFC 6665 §4.1.2.3): the resource
+   * list — whose RLS otherwise keeps a back-end subscription per contact alive for up to an hour — and watcher
+   * information. Individual subscriptions end too when there are few of them; a thousand un-SUBSCRIBEs at once
+   * would trip federation throttles (protocol.md §2: 20 msg/s per partner), so many are left to expire or be
+   * ended by their notifiers. Bounded in time: sign-out must not hang.
    */
   async beforeSignOut(accountId: string, timeoutMs = 2000): Promise<void> {
     const active = this.active;
     if (!active || active.accountId !== accountId) return;
+    const individual = active.watches.size <= INDIVIDUAL_UNSUBSCRIBES_AT_SIGN_OUT ? [...active.watches.values()] : [];
+    const ending = [active.publication.remove(), active.list?.subscription.unsubscribe(), active.winfo?.unsubscribe(), ...individual.map((s) => s.unsubscribe())];
     let timer: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([active.publication.remove(), new Promise<void>((r) => (timer = setTimeout(r, timeoutMs)))]);
+    await Promise.race([Promise.allSettled(ending), new Promise<void>((r) => (timer = setTimeout(r, timeoutMs)))]);
     clearTimeout(timer);
   }
 

@@ -99,6 +99,12 @@ describe('batched presence through the RLS (RFC 4662)', () => {
     bobCore.presence.setOwn('away');
     await bobCore.presence.publishNow();
     await until('bob away', () => row(bob.aor)?.availability === 'away');
+
+    // Signing out ends the list subscription and dan's (RFC 6665 §4.1.2.3), so the RLS drops its back-end ones.
+    await core.dispatch('account.signOut', { accountId: alice.aor });
+    const ended = core.trace.since().filter((e) => e.direction === 'out' && e.text.startsWith('SUBSCRIBE ') && /\r\nExpires: 0\r\n/.test(e.text) && /\r\nEvent: presence\r\n/.test(e.text));
+    const to = (e: { text: string }) => /\r\nTo: [^\r]*<([^>]+)>/.exec(e.text)?.[1];
+    assert.deepEqual(ended.map(to).sort(), [listUri, dan.aor].sort());
   });
 
   test('no rls-services document: 404 for the list URI, then individual subscriptions', async (t) => {
