@@ -77,15 +77,15 @@ export interface PresenceServiceOptions {
   /** How long to wait for the list's first document before falling back (default 3000 ms). */
   readonly resourceListTimeoutMs?: number;
   /**
-   * Once the list has brought nothing new for this long — no contact newly listed or given its first state
-   * (default 1500 ms: RLSs batch their updates, Kamailio's every second) — contacts it does not hold or never gave
-   * a state for get their own SUBSCRIBE (see `settleList`).
+   * Once the list has brought nothing new for this long — no contact newly listed or given its first word —
+   * contacts it does not hold or never reported get their own SUBSCRIBE (see `settleList`). Default 1500 ms (RLSs
+   * batch their updates, Kamailio's every second), stretched to 1.5× the longest pause seen between the list's
+   * reports (at most 4×): a loaded RLS that reports every two seconds is not taken for one that stopped.
    */
   readonly resourceListQuietMs?: number;
   /**
-   * While more than a tenth of the list is still unreported, the RLS is taken to be still subscribing (one that loses
-   * updates loses a few) and is given up to this long after its first NOTIFY (default 10 s) before the rest is
-   * watched individually.
+   * Before the list has reported any contact (its first full state names them all, the states follow once its own
+   * back-end subscriptions answer), it is given up to this long after its first NOTIFY (default 10 s).
    */
   readonly resourceListPatienceMs?: number;
   /** Does the account's server apply our presence rules (XCAP pres-rules found)? Decides what blocking does. */
@@ -124,9 +124,13 @@ interface ActiveAccount {
         /** Covered contacts we watch ourselves because the list never reported them (settleList). */
         readonly healed: Set<string>;
         quietTimer: TimerHandle | undefined;
-        /** Contacts newly listed or given their first state so far; the quiet timer restarts when it grows. */
+        /** Contacts newly listed or given their first word so far; the quiet timer restarts when it grows. */
         progress: number;
         armedAt: number;
+        /** Contacts given their first word (a state, or a pending instance) so far, when the last was, longest pause. */
+        reports: number;
+        lastReportAt: number | undefined;
+        longestPause: number;
         /** clock.now() of the list's first NOTIFY. */
         firstAt: number | undefined;
       }
@@ -490,6 +494,9 @@ export class PresenceService {
       quietTimer: undefined,
       progress: 0,
       armedAt: -1,
+      reports: 0,
+      lastReportAt: undefined,
+      longestPause: 0,
       firstAt: undefined,
       subscription: new ListSubscription(
         active.subscriber,
@@ -548,14 +555,23 @@ export class PresenceService {
 
   private armQuietTimer(active: ActiveAccount, list: NonNullable<ActiveAccount['list']>): void {
     if (list.quietTimer) this.clock.clearTimeout(list.quietTimer);
+    const base = this.options.resourceListQuietMs ?? 1500;
     list.quietTimer = this.clock.setTimeout(() => {
       list.quietTimer = undefined;
       if (active.list !== list || this.active !== active) return;
-      const many = list.unreported.size > Math.max(10, list.covers.size / 10);
       const patient = this.clock.now() - (list.firstAt ?? 0) < (this.options.resourceListPatienceMs ?? 10_000);
-      if (many && patient) this.armQuietTimer(active, list);
+      if (list.reports === 0 && list.unreported.size > 0 && patient) this.armQuietTimer(active, list);
       else this.settleList(active, list);
-    }, this.options.resourceListQuietMs ?? 1500);
+    }, Math.min(4 * base, Math.max(base, 1.5 * list.longestPause)));
+  }
+
+  /** A contact got its first word from the list: counts as progress, and the pause since the last one is noted. */
+  private noteReport(list: NonNullable<ActiveAccount['list']>): void {
+    const now = this.clock.now();
+    if (list.lastReportAt !== undefined && now - list.lastReportAt > list.longestPause) list.longestPause = now - list.lastReportAt;
+    list.lastReportAt = now;
+    list.reports++;
+    list.progress++;
   }
 
   private clearListTimers(list: NonNullable<ActiveAccount['list']>): void {
@@ -606,19 +622,18 @@ export class PresenceService {
   private onListResource(active: ActiveAccount, uri: string, update: ResourceUpdate): void {
     const list = active.list;
     if (!list || this.active !== active) return;
+    const reported = update.kind !== 'pending' || update.reported;
+    const firstWord = reported && (!list.covers.has(uri) || list.unreported.has(uri));
     if (!list.covers.has(uri)) {
       list.covers.add(uri);
       list.progress++;
     }
+    if (firstWord) this.noteReport(list);
     const own = active.watches.get(uri);
-    if (update.kind === 'pending') {
-      if (update.reported && list.unreported.delete(uri)) list.progress++;
-      else if (!update.reported) list.unreported.add(uri);
-      // "Nothing yet" from the list: the individual subscription we started because it never reported knows more.
-      if (own && list.healed.has(uri)) return;
-    } else if (list.unreported.delete(uri)) {
-      list.progress++;
-    }
+    if (reported) list.unreported.delete(uri);
+    else list.unreported.add(uri);
+    // "Nothing yet" from the list: the individual subscription we started because it never reported knows more.
+    if (update.kind === 'pending' && own && list.healed.has(uri)) return;
     list.healed.delete(uri);
     // The list now answers for it: an individual subscription started meanwhile is no longer needed.
     if (own) {

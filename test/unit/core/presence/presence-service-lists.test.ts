@@ -152,23 +152,51 @@ describe('presence service: batched presence (RFC 4662)', () => {
     assert.equal(unsubscribes(), 1);
   });
 
-  test('most of the list still unreported: the RLS is still subscribing, so it gets up to 10 s before the rest is watched', async () => {
+  test('before the list has reported anybody it gets up to 10 s (its back-end subscriptions are still on their way)', async () => {
     const uris = Array.from({ length: 30 }, (_, i) => `sip:r${i}@beta.test`);
     const { bench, signIn } = setup(uris, { resourceListQuietMs: 1500, resourceListPatienceMs: 10_000 });
     await signIn();
-    bench.notify(initial(bench, LIST)[0]!, { state: 'active;expires=3600', contentType: CT, body: rlmiNotify(0, uris.map((uri, i) => (i < 5 ? { uri, state: 'open' as const } : { uri }))) });
+    bench.notify(initial(bench, LIST)[0]!, { state: 'active;expires=3600', contentType: CT, body: rlmiNotify(0, uris.map((uri) => ({ uri }))) });
     await settle();
     const individual = () => bench.seen.filter((r) => r.method === 'SUBSCRIBE' && !r.to.tag && r.uri !== LIST).length;
     for (let t = 0; t < 9000; t += 100) {
       bench.clock.advance(100);
       await settle();
     }
-    assert.equal(individual(), 0, '25 of 30 unreported after 9 s: still waiting for the RLS');
-    for (let t = 0; t < 3000; t += 50) {
+    assert.equal(individual(), 0, 'nobody reported after 9 s: still waiting for the RLS');
+    for (let t = 0; t < 4000; t += 50) {
       bench.clock.advance(50);
       await settle();
     }
-    assert.equal(individual(), 25, 'patience over: each unreported contact gets its own SUBSCRIBE');
+    assert.equal(individual(), 30, 'patience over: each unreported contact gets its own SUBSCRIBE');
+  });
+
+  test('the quiet period stretches to 1.5× the longest pause between the list\'s reports', async () => {
+    const uris = Array.from({ length: 4 }, (_, i) => `sip:s${i}@beta.test`);
+    const { bench, signIn } = setup(uris, { resourceListQuietMs: 1000 });
+    await signIn();
+    const list = initial(bench, LIST)[0]!;
+    const advance = async (ms: number) => {
+      for (let t = 0; t < ms; t += 50) {
+        bench.clock.advance(50);
+        await settle();
+      }
+    };
+    const individual = () => bench.seen.filter((r) => r.method === 'SUBSCRIBE' && !r.to.tag && r.uri !== LIST).length;
+    const partial = (version: number, uri: string) => rlmiNotify(version, [{ uri, state: 'open' }]).replace('fullState="true"', 'fullState="false"');
+    bench.notify(list, { state: 'active;expires=3600', contentType: CT, body: rlmiNotify(0, [{ uri: uris[0]!, state: 'open' }, ...uris.slice(1).map((uri) => ({ uri }))]) });
+    await settle();
+    await advance(900);
+    bench.notify(list, { state: 'active;expires=3600', contentType: CT, body: partial(1, uris[1]!) });
+    await settle();
+    // Pause 0.9 s → quiet stays 1 s. The next report comes after 0.95 s: still in time.
+    await advance(950);
+    bench.notify(list, { state: 'active;expires=3600', contentType: CT, body: partial(2, uris[2]!) });
+    await settle();
+    await advance(1300);
+    assert.equal(individual(), 0, 'quiet is now 1.5 × 0.95 s ≈ 1.4 s: not yet after 1.3 s');
+    await advance(300);
+    assert.equal(individual(), 1, 'the one never reported gets its own SUBSCRIBE');
   });
 
   test('retryList: the buddy list written after sign-in replaces the individual subscriptions', async () => {
