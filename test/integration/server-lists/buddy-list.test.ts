@@ -152,4 +152,39 @@ describe('Parley writes its buddy list (rls-services) from the synced contact li
     const carolSeen = await presenceNowOrNext(core, carol.aor, (p) => p.availability === 'busy', 20_000);
     assert.equal(carolSeen.availability, 'busy');
   });
+
+  test('first sign-in: the buddy list the first sync writes takes over from the individual subscriptions', async (t) => {
+    const alice = await tb.createUser('alpha.test', { prefix: 'alice', cleanup: t });
+    const bob = await tb.createUser('beta.test', { prefix: 'bob', cleanup: t });
+    await published(t, bob, 'available');
+    const a = newProfile(tb, t);
+    // Added before the account ever signed in: nothing on the server yet (no resource-lists, no rls-services).
+    assert.ok((await a.dispatch('contacts.add', { uri: bob.aor })).ok);
+    await signIn(a, alice);
+    const seen = await presenceNowOrNext(a, bob.aor, (p) => p.availability === 'available', 20_000);
+    assert.equal(seen.availability, 'available');
+    await a.serverLists.idle(alice.aor);
+    assert.deepEqual((await ours(alice)).entries.map((e) => e.uri), [bob.aor], 'the first sync wrote the buddy list');
+    // Whether the first list SUBSCRIBE came before the write (404, individual SUBSCRIBE, then the list again) or
+    // after it, presence ends up on the list: a list SUBSCRIBE answered 200 and bob reported in a list NOTIFY…
+    const listCallIds = () => initialPresenceSubscribes(a).filter((e) => e.text.startsWith(`SUBSCRIBE ${listUriOf(alice)} `)).map((e) => header(e.text, 'Call-ID'));
+    await until(
+      'a list SUBSCRIBE answered 200',
+      () => a.trace.since(0).some((e) => e.direction === 'in' && e.text.startsWith('SIP/2.0 200 ') && listCallIds().includes(header(e.text, 'Call-ID')) && /SUBSCRIBE/.test(header(e.text, 'CSeq') ?? '')),
+      10_000,
+    );
+    await until('bob in a list NOTIFY', () => listNotifies(a).some((l) => l.resources.some((r) => r.uri === bob.aor && r.instances.length > 0)), 10_000);
+    // …and an individual subscription to bob, if one was started meanwhile, has been ended.
+    const individual = initialPresenceSubscribes(a).filter((e) => e.text.startsWith(`SUBSCRIBE ${bob.aor} `));
+    for (const sub of individual) {
+      const callId = header(sub.text, 'Call-ID');
+      await until(
+        "the individual subscription's un-SUBSCRIBE",
+        () => a.trace.since(0).some((e) => e.direction === 'out' && e.text.startsWith('SUBSCRIBE ') && header(e.text, 'Call-ID') === callId && header(e.text, 'Expires')?.trim() === '0'),
+        10_000,
+      );
+    }
+    assert.equal(listCallIds().length, individual.length ? 2 : 1, `list SUBSCRIBEs: ${listCallIds().length}, individual: ${individual.length}`);
+    t.diagnostic(individual.length ? 'the list URI was refused first (404): individual SUBSCRIBE, then the list' : 'the buddy list was there before the list SUBSCRIBE');
+  });
 });
