@@ -10,6 +10,10 @@
 //   2. without RLS (fallback): another alice with no contact list on the server, watching the same N addresses:
 //      404 for the list URI, then the paced individual SUBSCRIBEs (25/s).
 // Target: with RLS, every state known within 5 s of sign-in; without, the fallback completes.
+// Start the testbed afresh before measuring (`npm run testbed -- stop; npm run testbed -- start`): Kamailio 5.6's
+// rls does not end its back-end subscriptions when a list subscription ends (no un-SUBSCRIBE is sent; see the
+// sipdump), so every 1000-contact run leaves 1000 behind in its db_text tables, and later runs on the same testbed
+// are slower and lose more updates (the "stragglers" Parley then subscribes to individually).
 //
 //   node --import tsx bench/server-lists/run.ts [--contacts 1000]
 import { mkdtempSync, readFileSync } from 'node:fs';
