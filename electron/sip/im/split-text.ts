@@ -11,8 +11,9 @@ export function splitText(text: string, max = MAX_IM_CHARS): string[] {
   const parts: string[] = [];
   let rest = text;
   while (rest.length > max) {
-    let cut = rest.lastIndexOf('\n', max);
-    if (cut < max / 2) cut = rest.lastIndexOf(' ', max);
+    // A separator at index max - 1 at the latest: it stays at the end of its part, which must fit in max.
+    let cut = rest.lastIndexOf('\n', max - 1);
+    if (cut < max / 2) cut = rest.lastIndexOf(' ', max - 1);
     if (cut < max / 2) cut = max;
     else cut += 1; // keep the separator at the end of the part, so joining the parts gives the text back
     const code = rest.charCodeAt(cut - 1);
