@@ -59,6 +59,20 @@ function rlmiNotify(version: number, resources: Array<{ uri: string; state?: 'op
   return multipart(rlmi, parts, 'b0undary', 'root@x');
 }
 
+/** Partial state (RFC 4662 §5.5): only the resources that changed. */
+const partial = (version: number, resources: Parameters<typeof rlmiNotify>[1]) => rlmiNotify(version, resources).replace('fullState="true"', 'fullState="false"');
+
+/** Moves the fake clock on in steps, letting the stack run between them. */
+async function advance(bench: NotifierBench, ms: number, step = 50): Promise<void> {
+  for (let t = 0; t < ms; t += step) {
+    bench.clock.advance(step);
+    await settle();
+  }
+}
+
+/** Initial SUBSCRIBEs to anything but the list. */
+const individual = (b: NotifierBench) => b.seen.filter((r) => r.method === 'SUBSCRIBE' && !r.to.tag && r.uri !== LIST).length;
+
 describe('presence service: batched presence (RFC 4662)', () => {
   test('buddy-list URI derivation', () => {
     assert.equal(buddyListUri('sip:alice@alpha.test'), 'sip:alice-buddies@alpha.test');
@@ -82,18 +96,12 @@ describe('presence service: batched presence (RFC 4662)', () => {
     assert.equal(row('sip:b1@beta.test').availability, 'available');
     assert.equal(row('sip:b2@beta.test').availability, 'offline');
     assert.equal(row('sip:b1@beta.test').reason, 'ok');
-    for (let i = 0; i < 10; i++) {
-      bench.clock.advance(50); // the individual SUBSCRIBEs are paced
-      await settle();
-    }
+    await advance(bench, 500); // the individual SUBSCRIBEs are paced
     assert.equal(initial(bench, 'sip:b3@beta.test').length, 1, 'resubscribe → individual SUBSCRIBE at once');
     // The rest of the list may still be on its way (a full state split over several NOTIFYs): a contact the list
     // does not hold is subscribed once the list has gone quiet.
     assert.equal(initial(bench, 'sip:extra@beta.test').length, 0, 'not yet: the list may still name it');
-    for (let i = 0; i < 30; i++) {
-      bench.clock.advance(50);
-      await settle();
-    }
+    await advance(bench, 1500);
     assert.equal(initial(bench, 'sip:extra@beta.test').length, 1, 'not on the server list → individual SUBSCRIBE');
     assert.equal(initial(bench, 'sip:b1@beta.test').length, 0);
   });
@@ -103,13 +111,6 @@ describe('presence service: batched presence (RFC 4662)', () => {
     const { bench, signIn, row } = setup(uris, { resourceListQuietMs: 1500 });
     await signIn();
     const list = initial(bench, LIST)[0]!;
-    const advance = async (ms: number) => {
-      for (let t = 0; t < ms; t += 50) {
-        bench.clock.advance(50);
-        await settle();
-      }
-    };
-    const partial = (version: number, resources: Parameters<typeof rlmiNotify>[1]) => rlmiNotify(version, resources).replace('fullState="true"', 'fullState="false"');
     bench.notify(list, {
       state: 'active;expires=3600',
       contentType: CT,
@@ -120,16 +121,16 @@ describe('presence service: batched presence (RFC 4662)', () => {
       ]),
     });
     await settle();
-    await advance(1000);
+    await advance(bench, 1000);
     // Progress (a contact gets its first word: pending, waiting for the presentity's answer) restarts the wait…
     bench.notify(list, { state: 'active;expires=3600', contentType: CT, body: partial(1, [{ uri: 'sip:asked@beta.test', instance: '<instance id="p" state="pending"/>' }]) });
     await settle();
-    await advance(1000);
+    await advance(bench, 1000);
     assert.equal(initial(bench, 'sip:lost@beta.test').length, 0, 'not while the list is still bringing news');
     // …an update of a contact already known does not.
     bench.notify(list, { state: 'active;expires=3600', contentType: CT, body: partial(2, [{ uri: 'sip:b1@beta.test', state: 'closed' }]) });
     await settle();
-    await advance(600);
+    await advance(bench, 600);
     assert.equal(initial(bench, 'sip:lost@beta.test').length, 1, 'quiet list: the unreported contact is watched individually');
     assert.equal(initial(bench, 'sip:asked@beta.test').length, 0, 'a pending instance is the list\'s answer: no extra SUBSCRIBE');
     assert.equal(initial(bench, 'sip:b1@beta.test').length, 0);
@@ -147,7 +148,7 @@ describe('presence service: batched presence (RFC 4662)', () => {
     // …and once the list reports a state for it, the list answers for it again and the individual one ends.
     bench.notify(list, { state: 'active;expires=3600', contentType: CT, body: partial(4, [{ uri: 'sip:lost@beta.test', state: 'closed' }]) });
     await settle();
-    await advance(200);
+    await advance(bench, 200);
     assert.equal(row('sip:lost@beta.test').availability, 'offline');
     assert.equal(unsubscribes(), 1);
   });
@@ -158,17 +159,10 @@ describe('presence service: batched presence (RFC 4662)', () => {
     await signIn();
     bench.notify(initial(bench, LIST)[0]!, { state: 'active;expires=3600', contentType: CT, body: rlmiNotify(0, uris.map((uri) => ({ uri }))) });
     await settle();
-    const individual = () => bench.seen.filter((r) => r.method === 'SUBSCRIBE' && !r.to.tag && r.uri !== LIST).length;
-    for (let t = 0; t < 9000; t += 100) {
-      bench.clock.advance(100);
-      await settle();
-    }
-    assert.equal(individual(), 0, 'nobody reported after 9 s: still waiting for the RLS');
-    for (let t = 0; t < 4000; t += 50) {
-      bench.clock.advance(50);
-      await settle();
-    }
-    assert.equal(individual(), 30, 'patience over: each unreported contact gets its own SUBSCRIBE');
+    await advance(bench, 9000, 100);
+    assert.equal(individual(bench), 0, 'nobody reported after 9 s: still waiting for the RLS');
+    await advance(bench, 4000, 50);
+    assert.equal(individual(bench), 30, 'patience over: each unreported contact gets its own SUBSCRIBE');
   });
 
   test('the quiet period stretches to 1.5× the longest pause between the list\'s reports', async () => {
@@ -176,27 +170,19 @@ describe('presence service: batched presence (RFC 4662)', () => {
     const { bench, signIn } = setup(uris, { resourceListQuietMs: 1000 });
     await signIn();
     const list = initial(bench, LIST)[0]!;
-    const advance = async (ms: number) => {
-      for (let t = 0; t < ms; t += 50) {
-        bench.clock.advance(50);
-        await settle();
-      }
-    };
-    const individual = () => bench.seen.filter((r) => r.method === 'SUBSCRIBE' && !r.to.tag && r.uri !== LIST).length;
-    const partial = (version: number, uri: string) => rlmiNotify(version, [{ uri, state: 'open' }]).replace('fullState="true"', 'fullState="false"');
     bench.notify(list, { state: 'active;expires=3600', contentType: CT, body: rlmiNotify(0, [{ uri: uris[0]!, state: 'open' }, ...uris.slice(1).map((uri) => ({ uri }))]) });
     await settle();
-    await advance(900);
-    bench.notify(list, { state: 'active;expires=3600', contentType: CT, body: partial(1, uris[1]!) });
+    await advance(bench, 900);
+    bench.notify(list, { state: 'active;expires=3600', contentType: CT, body: partial(1, [{ uri: uris[1]!, state: 'open' }]) });
     await settle();
     // Pause 0.9 s → quiet stays 1 s. The next report comes after 0.95 s: still in time.
-    await advance(950);
-    bench.notify(list, { state: 'active;expires=3600', contentType: CT, body: partial(2, uris[2]!) });
+    await advance(bench, 950);
+    bench.notify(list, { state: 'active;expires=3600', contentType: CT, body: partial(2, [{ uri: uris[2]!, state: 'open' }]) });
     await settle();
-    await advance(1300);
-    assert.equal(individual(), 0, 'quiet is now 1.5 × 0.95 s ≈ 1.4 s: not yet after 1.3 s');
-    await advance(300);
-    assert.equal(individual(), 1, 'the one never reported gets its own SUBSCRIBE');
+    await advance(bench, 1300);
+    assert.equal(individual(bench), 0, 'quiet is now 1.5 × 0.95 s ≈ 1.4 s: not yet after 1.3 s');
+    await advance(bench, 300);
+    assert.equal(individual(bench), 1, 'the one never reported gets its own SUBSCRIBE');
   });
 
   test('retryList: the buddy list written after sign-in replaces the individual subscriptions', async () => {
@@ -205,10 +191,7 @@ describe('presence service: batched presence (RFC 4662)', () => {
     let listExists = false;
     bench.script = (r) => (r.method === 'PUBLISH' ? accept(r, [['SIP-ETag', 'e1']]) : r.uri === LIST && !listExists ? reject(r, 404, 'Not Found') : accept(r, [['Expires', '3600']]));
     await signIn();
-    for (let i = 0; i < 10; i++) {
-      bench.clock.advance(50);
-      await settle();
-    }
+    await advance(bench, 500);
     assert.deepEqual(initial(bench).map((r) => r.uri), [LIST, ...uris]);
     listExists = true;
     service.retryList(ALICE);
@@ -229,10 +212,7 @@ describe('presence service: batched presence (RFC 4662)', () => {
     const { bench, signIn } = setup(uris);
     bench.script = (r) => (r.method === 'PUBLISH' ? accept(r, [['SIP-ETag', 'e1']]) : r.uri === LIST ? reject(r, 404, 'Not Found') : accept(r, [['Expires', '3600']]));
     await signIn();
-    for (let i = 0; i < 20; i++) {
-      bench.clock.advance(50);
-      await settle();
-    }
+    await advance(bench, 1000);
     assert.deepEqual(initial(bench).map((r) => r.uri), [LIST, ...uris]);
   });
 
@@ -240,10 +220,7 @@ describe('presence service: batched presence (RFC 4662)', () => {
     const { bench, signIn } = setup(['sip:c0@beta.test'], { resourceListTimeoutMs: 1000 });
     await signIn();
     assert.equal(initial(bench, 'sip:c0@beta.test').length, 0);
-    for (let i = 0; i < 30; i++) {
-      bench.clock.advance(50);
-      await settle();
-    }
+    await advance(bench, 1500);
     assert.equal(initial(bench, 'sip:c0@beta.test').length, 1);
   });
 
