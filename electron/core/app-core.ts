@@ -103,8 +103,10 @@ export function createAppCore(platform: Platform, options: AppCoreOptions | ((li
     db,
     events,
     settings: { ...(opts.sip?.dnsServers ? { dnsServers: opts.sip.dnsServers } : {}), ...opts.xcap },
-    // A buddy list written after sign-in (first sync of this account) replaces the individual subscriptions.
-    onBuddyList: (accountId) => presence.retryList(accountId),
+    // A buddy list new on the server (first sync of this account) replaces the individual subscriptions.
+    onBuddyList: (accountId, _uri, added) => {
+      if (added) presence.retryList(accountId);
+    },
     log,
   });
   // Who may see our presence: pres-rules on the same XCAP server (contacts allowed, blocked ones politely blocked).

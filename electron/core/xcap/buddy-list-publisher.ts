@@ -21,6 +21,8 @@ export interface BuddyListResult {
   readonly written: boolean;
   /** True when the write created the document (there was none). */
   readonly created: boolean;
+  /** True when the write added our service (the document had none for our list URI): the list is new on the RLS. */
+  readonly added: boolean;
   /** Entries in our service after the call. */
   readonly entries: number;
   /** 412s lost on the way (each one re-read and retried). */
@@ -93,8 +95,8 @@ export async function publishBuddyList(client: BuddyListXcap, aor: string, conta
       }
     }
     const ours = services.filter((s) => sameServiceUri(s.uri, uri));
-    if (ours.length === 1 && sameService(ours[0] as RlsService, entries)) return { uri, written: false, created: false, entries: entries.length, conflicts };
-    if (ours.length === 0 && entries.length === 0) return { uri, written: false, created: false, entries: 0, conflicts };
+    if (ours.length === 1 && sameService(ours[0] as RlsService, entries)) return { uri, written: false, created: false, added: false, entries: entries.length, conflicts };
+    if (ours.length === 0 && entries.length === 0) return { uri, written: false, created: false, added: false, entries: 0, conflicts };
     // Ours replaces the first service with our URI (RFC 4826 §4.1: a URI names one service; duplicates dropped);
     // every other service is written back exactly as read.
     const mine: RlsService = { uri, entries, packages: [PACKAGE] };
@@ -105,7 +107,7 @@ export async function publishBuddyList(client: BuddyListXcap, aor: string, conta
     const condition = doc ? (doc.etag !== undefined ? { ifMatch: doc.etag } : {}) : { createOnly: true };
     try {
       await client.put(RLS_SERVICES_AUID, body, RLS_SERVICES_TYPE, condition);
-      return { uri, written: true, created: !doc, entries: entries.length, conflicts };
+      return { uri, written: true, created: !doc, added: ours.length === 0, entries: entries.length, conflicts };
     } catch (err) {
       if (!(err instanceof XcapConflictError)) throw err;
       conflicts++;

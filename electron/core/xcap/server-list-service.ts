@@ -35,10 +35,10 @@ export interface ServerListServiceOptions {
   readonly settings?: XcapSettings;
   readonly log?: (line: string) => void;
   /**
-   * The account's buddy list (rls-services, RFC 4826 §4) was written from its contact list: `created` when the
-   * document is new. Presence can then (re)subscribe to `uri` as a list (RFC 4662).
+   * The account's buddy list (rls-services, RFC 4826 §4) was written from its contact list: `added` when the
+   * service is new (the RLS did not know the list before). Presence can then subscribe to `uri` as a list (RFC 4662).
    */
-  readonly onBuddyList?: (accountId: string, uri: string, created: boolean) => void;
+  readonly onBuddyList?: (accountId: string, uri: string, added: boolean) => void;
 }
 
 /** A contact-list sync and what became of the buddy list written from it. */
@@ -174,7 +174,7 @@ export class ServerListService {
         this.#opts.log?.(`xcap: ${s.accountId} buddy list ${b.uri} ${b.created ? 'created' : 'updated'}: ${b.entries} contacts, ${b.conflicts} conflict(s)`);
         if (!s.closed) {
           try {
-            this.#opts.onBuddyList?.(s.accountId, b.uri, b.created);
+            this.#opts.onBuddyList?.(s.accountId, b.uri, b.added);
           } catch (err) {
             this.#opts.log?.(`xcap: buddy list listener failed: ${err instanceof Error ? err.stack : String(err)}`);
           }

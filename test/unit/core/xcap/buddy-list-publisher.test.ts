@@ -44,14 +44,14 @@ describe('publishBuddyList (RFC 4826 §4 service for the contact list)', () => {
   test('no document: created with If-None-Match, one service with every contact (names kept, duplicates once)', async () => {
     const x = new FakeXcap();
     const r = await publishBuddyList(x, AOR, [{ uri: 'sip:bob@beta.test', displayName: 'Bob' }, { uri: 'sip:carol@alpha.test' }, { uri: 'sip:bob@beta.test' }]);
-    assert.deepEqual(r, { uri: LIST, written: true, created: true, entries: 2, conflicts: 0 });
+    assert.deepEqual(r, { uri: LIST, written: true, created: true, added: true, entries: 2, conflicts: 0 });
     assert.deepEqual(x.puts.map((p) => [p.auid, p.contentType, p.options]), [[RLS_SERVICES_AUID, RLS_SERVICES_TYPE, { createOnly: true }]]);
     assert.deepEqual(services(x), [{ uri: LIST, entries: [{ uri: 'sip:bob@beta.test', displayName: 'Bob' }, { uri: 'sip:carol@alpha.test' }], packages: ['presence'] }]);
   });
 
   test('no document and no contacts: nothing to serve, nothing written', async () => {
     const x = new FakeXcap();
-    assert.deepEqual(await publishBuddyList(x, AOR, []), { uri: LIST, written: false, created: false, entries: 0, conflicts: 0 });
+    assert.deepEqual(await publishBuddyList(x, AOR, []), { uri: LIST, written: false, created: false, added: false, entries: 0, conflicts: 0 });
     assert.equal(x.puts.length, 0);
   });
 
@@ -62,7 +62,7 @@ describe('publishBuddyList (RFC 4826 §4 service for the contact list)', () => {
     assert.equal((await publishBuddyList(x, AOR, [{ uri: 'sip:carol@alpha.test' }, { uri: 'sip:bob@beta.test', displayName: 'Bob' }])).written, false);
     assert.equal(x.puts.length, 1);
     const renamed = await publishBuddyList(x, AOR, [{ uri: 'sip:bob@beta.test', displayName: 'Bobby' }, { uri: 'sip:carol@alpha.test' }]);
-    assert.deepEqual(renamed, { uri: LIST, written: true, created: false, entries: 2, conflicts: 0 });
+    assert.deepEqual(renamed, { uri: LIST, written: true, created: false, added: false, entries: 2, conflicts: 0 });
     assert.deepEqual(x.puts[1]!.options, { ifMatch: etag });
     await publishBuddyList(x, AOR, [{ uri: 'sip:carol@alpha.test' }]);
     assert.deepEqual(services(x), [{ uri: LIST, entries: [{ uri: 'sip:carol@alpha.test' }], packages: ['presence'] }]);
@@ -82,6 +82,7 @@ describe('publishBuddyList (RFC 4826 §4 service for the contact list)', () => {
     x.store(RLS_SERVICES_AUID, foreign);
     const r = await publishBuddyList(x, AOR, [{ uri: 'sip:bob@beta.test' }]);
     assert.equal(r.written, true);
+    assert.equal(r.added, false, 'a service with our URI was there: not a new list');
     assert.deepEqual(services(x), [
       { uri: 'sip:team@alpha.test', entries: [{ uri: 'sip:dave@alpha.test' }], packages: ['presence'] },
       { uri: LIST, entries: [{ uri: 'sip:bob@beta.test' }], packages: ['presence'] },
@@ -103,7 +104,7 @@ describe('publishBuddyList (RFC 4826 §4 service for the contact list)', () => {
       x.store(RLS_SERVICES_AUID, buildRlsServices([{ uri: 'sip:team@alpha.test', entries: [] }, { uri: 'sip:new@alpha.test', resourceList: 'http://x/n' }]));
     };
     const r = await publishBuddyList(x, AOR, [{ uri: 'sip:bob@beta.test' }]);
-    assert.deepEqual(r, { uri: LIST, written: true, created: false, entries: 1, conflicts: 1 });
+    assert.deepEqual(r, { uri: LIST, written: true, created: false, added: true, entries: 1, conflicts: 1 });
     assert.deepEqual(services(x).map((s) => s.uri), ['sip:team@alpha.test', 'sip:new@alpha.test', LIST]);
   });
 
@@ -113,7 +114,7 @@ describe('publishBuddyList (RFC 4826 §4 service for the contact list)', () => {
       if (!x.docs.has(RLS_SERVICES_AUID)) x.store(RLS_SERVICES_AUID, buildRlsServices([{ uri: 'sip:team@alpha.test', entries: [] }]));
     };
     const r = await publishBuddyList(x, AOR, [{ uri: 'sip:bob@beta.test' }]);
-    assert.deepEqual(r, { uri: LIST, written: true, created: false, entries: 1, conflicts: 1 });
+    assert.deepEqual(r, { uri: LIST, written: true, created: false, added: true, entries: 1, conflicts: 1 });
     assert.deepEqual(services(x).map((s) => s.uri), ['sip:team@alpha.test', LIST]);
   });
 

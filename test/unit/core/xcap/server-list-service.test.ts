@@ -56,7 +56,7 @@ function setup() {
     events: new EventBus(),
     settings: { root: () => root, debounceMs: 10 },
     log: (l) => log.push(l),
-    onBuddyList: (accountId, uri, created) => calls.push([accountId, uri, created]),
+    onBuddyList: (accountId, uri, added) => calls.push([accountId, uri, added]),
   });
   return { store, lists, calls, log };
 }
@@ -70,7 +70,7 @@ describe('ServerListService writes the buddy list after each sync', () => {
     docs.set('resource-lists', { body: buildResourceLists({ lists: [{ name: 'Work', entries: [{ uri: 'sip:carol@alpha.test' }] }] }), etag: 'r0' });
     const r = await lists.signedIn(AOR, 'pw');
     assert.equal(r?.contacts, 2);
-    assert.deepEqual(r?.buddyList, { uri: LIST, written: true, created: true, entries: 2, conflicts: 0 });
+    assert.deepEqual(r?.buddyList, { uri: LIST, written: true, created: true, added: true, entries: 2, conflicts: 0 });
     assert.deepEqual(ourEntries()?.map((e) => e.uri).sort(), ['sip:bob@beta.test', 'sip:carol@alpha.test']);
     assert.deepEqual(calls, [[AOR, LIST, true]]);
 
