@@ -254,7 +254,7 @@ export class PresenceService {
    * available until it expires, and end the subscriptions on our home server (RFC 6665 §4.1.2.3): the resource
    * list — whose RLS otherwise keeps a back-end subscription per contact alive for up to an hour — and watcher
    * information. Individual subscriptions end too when there are few of them; a thousand un-SUBSCRIBEs at once
-   * would trip federation throttles (protocol.md §2: 20 msg/s per partner), so many are left to expire or be
+   * would trip federation throttles (protocol.md §2.11 item 56: 20 msg/s per partner), so many are left to expire or be
    * ended by their notifiers. Bounded in time: sign-out must not hang.
    */
   async beforeSignOut(accountId: string, timeoutMs = 2000): Promise<void> {
