@@ -79,8 +79,8 @@ export interface PresenceServiceOptions {
   /**
    * Once the list has brought nothing new for this long — no contact newly listed or given its first word —
    * contacts it does not hold or never reported get their own SUBSCRIBE (see `settleList`). Default 1500 ms (RLSs
-   * batch their updates, Kamailio's every second), stretched to 1.5× the longest pause seen between the list's
-   * reports (at most 4×): a loaded RLS that reports every two seconds is not taken for one that stopped.
+   * batch their updates, Kamailio's every second), stretched to the longest pause seen between the list's reports
+   * plus a third of it (at most 4×): a loaded RLS that reports every two seconds is not taken for one that stopped.
    */
   readonly resourceListQuietMs?: number;
   /**
@@ -562,7 +562,7 @@ export class PresenceService {
       const patient = this.clock.now() - (list.firstAt ?? 0) < (this.options.resourceListPatienceMs ?? 10_000);
       if (list.reports === 0 && list.unreported.size > 0 && patient) this.armQuietTimer(active, list);
       else this.settleList(active, list);
-    }, Math.min(4 * base, Math.max(base, 1.5 * list.longestPause)));
+    }, Math.min(4 * base, Math.max(base, list.longestPause + base / 3)));
   }
 
   /** A contact got its first word from the list: counts as progress, and the pause since the last one is noted. */
