@@ -5,8 +5,8 @@
 //   1. with RLS: a first Parley session of alice adds the N contacts; its sync writes them to her resource-lists and
 //      her buddy list (rls-services service sip:<alice>-buddies@alpha.test), as Parley does for every account. The
 //      measured session (same profile) signs in: one SUBSCRIBE with Supported: eventlist; back-end subscriptions
-//      cross the federation link from alpha's RLS. Contacts the RLS never reports get their own SUBSCRIBE once the
-//      list has gone quiet ("stragglers").
+//      cross the federation link from alpha's RLS. Contacts the RLS never reports are recovered once the list has
+//      gone quiet: a refresh of the list (full state), then their own SUBSCRIBE for any still unreported ("stragglers").
 //   2. without RLS (fallback): another alice with no contact list on the server, watching the same N addresses:
 //      404 for the list URI, then the paced individual SUBSCRIBEs (25/s).
 // Target: with RLS, every state known within 5 s of sign-in; without, the fallback completes.
@@ -45,7 +45,10 @@ interface Run {
   readonly known: number;
   readonly initialSubscribes: number;
   readonly listSubscribes: number;
-  /** Contacts the list never reported that got their own SUBSCRIBE after the list went quiet, and when (ms after sign-in). */
+  /** Contacts the list had not reported when it went quiet, and when Parley refreshed the list for its full state. */
+  readonly unreportedAtRefresh: number;
+  readonly refreshAtMs: number | null;
+  /** Contacts still unreported after that, which got their own SUBSCRIBE, and when (ms after sign-in). */
   readonly stragglers: number;
   readonly stragglersAtMs: number | null;
   /** When the individual SUBSCRIBEs went out (first, last; ms after sign-in), as seen by the 50 ms poll. */
@@ -88,8 +91,15 @@ async function addContacts(tb: Testbed, profileDir: string, alice: TestUser, uri
 async function watch(tb: Testbed, mode: string, alice: TestUser, from: { profileDir: string; extra?: readonly string[] }, expected: readonly string[], timeoutMs: number): Promise<Run> {
   let stragglers = 0;
   let stragglersAtMs: number | null = null;
+  let unreportedAtRefresh = 0;
+  let refreshAtMs: number | null = null;
   const core = coreFor(tb, from.profileDir, (line) => {
-    const m = /gave no state for (\d+) contact/.exec(line);
+    const refreshed = /gave no state for (\d+) contact\(s\); refreshing/.exec(line);
+    if (refreshed) {
+      unreportedAtRefresh = Number(refreshed[1]);
+      refreshAtMs = Math.round(performance.now() - start);
+    }
+    const m = /gave no state for (\d+) contact\(s\) in time; subscribing/.exec(line);
     if (!m) return;
     stragglers += Number(m[1]);
     stragglersAtMs ??= Math.round(performance.now() - start);
@@ -143,6 +153,8 @@ async function watch(tb: Testbed, mode: string, alice: TestUser, from: { profile
   return {
     refusedDocuments,
     lastRefusal,
+    unreportedAtRefresh,
+    refreshAtMs,
     stragglers,
     stragglersAtMs,
     individualSubscribesMs: individualAt.length ? [Math.min(...individualAt), Math.max(...individualAt)] : [],

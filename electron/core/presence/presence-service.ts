@@ -133,6 +133,8 @@ interface ActiveAccount {
         longestPause: number;
         /** clock.now() of the list's first NOTIFY. */
         firstAt: number | undefined;
+        /** The list was refreshed once to recover contacts it never reported (settleList). */
+        refreshed: boolean;
       }
     | undefined;
   resync: boolean;
@@ -498,6 +500,7 @@ export class PresenceService {
       lastReportAt: undefined,
       longestPause: 0,
       firstAt: undefined,
+      refreshed: false,
       subscription: new ListSubscription(
         active.subscriber,
         { uri, expires: this.options.subscribeExpires ?? 3600, firstDocumentTimeoutMs: this.options.resourceListTimeoutMs ?? 3000 },
@@ -581,25 +584,34 @@ export class PresenceService {
 
   /**
    * The list has gone quiet (or had its time): contacts it does not hold — not synced to the server yet, `watch`ed
-   * addresses — get their own SUBSCRIBE, and so do listed contacts it has said nothing about (no <instance>).
-   * RFC 4662 gives a subscriber no way to ask the RLS for one resource again, and RLSs do lose back-end updates:
-   * Kamailio 5.6's rls on a database without transactions (db_text) clears the "updated" mark of every resource
-   * after reading them, so a back-end NOTIFY that lands in between is never passed on (a few per thousand at sign-in).
-   * Individual SUBSCRIBEs are paced like any other; the list takes a contact back as soon as it reports a state.
+   * addresses — get their own SUBSCRIBE. Listed contacts it has said nothing about (no <instance>) are recovered:
+   * RLSs do lose back-end updates — Kamailio 5.6's rls on a database without transactions (db_text) clears the
+   * "updated" mark of every resource after reading them, so a back-end NOTIFY that lands in between is stored but
+   * never passed on (a few to a few dozen per thousand at sign-in). First, once per list subscription, a refresh:
+   * the RLS answers it with the full state (RFC 4662 §5.5), stored states included — one request instead of one per
+   * contact. Whatever is still unreported after that (Kamailio also lists contacts that never published without an
+   * instance) gets its own SUBSCRIBE, paced like any other; the list takes a contact back once it reports a state.
    */
   private settleList(active: ActiveAccount, list: NonNullable<ActiveAccount['list']>): void {
-    let healed = 0;
+    const unreported: string[] = [];
     for (const uri of this.targets(active)) {
-      if (!list.covers.has(uri)) {
-        this.watchUri(active, uri);
-        continue;
+      if (!list.covers.has(uri)) this.watchUri(active, uri);
+      else if (list.unreported.has(uri) && !active.watches.has(uri) && this.presence.get(uri)?.reason !== 'ok') unreported.push(uri);
+    }
+    if (unreported.length === 0) return;
+    if (!list.refreshed) {
+      list.refreshed = true;
+      if (list.subscription.refresh()) {
+        this.log(`presence: the resource list gave no state for ${unreported.length} contact(s); refreshing it for its full state`);
+        this.armQuietTimer(active, list);
+        return;
       }
-      if (!list.unreported.has(uri) || active.watches.has(uri) || this.presence.get(uri)?.reason === 'ok') continue;
+    }
+    for (const uri of unreported) {
       list.healed.add(uri);
       this.subscribeIndividually(active, uri);
-      healed++;
     }
-    if (healed) this.log(`presence: the resource list gave no state for ${healed} contact(s) in time; subscribing to them individually`);
+    this.log(`presence: the resource list gave no state for ${unreported.length} contact(s) in time; subscribing to them individually`);
   }
 
   /** The account's buddy list exists on the server now (written after the first sync): use it instead of individual subscriptions. */

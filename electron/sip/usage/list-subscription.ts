@@ -100,6 +100,11 @@ export class ListSubscription {
     return this.current;
   }
 
+  /** Refresh on the dialog now: the RLS answers with a full-state NOTIFY (RFC 4662 §5.5). False before the dialog exists. */
+  refresh(): boolean {
+    return this.subscription.refreshNow();
+  }
+
   /** Fresh SUBSCRIBE (after a reconnect). */
   restart(): void {
     this.versions.reset();

@@ -481,6 +481,18 @@ export class Subscription {
     }, Math.floor((expires - margin) * 1000));
   }
 
+  /**
+   * Refreshes the subscription now instead of at its timer. RFC 6665 §4.1.2.2: the notifier answers a refresh
+   * with a NOTIFY of the current state (a list's full state, RFC 4662 §5.5). False when there is no dialog.
+   */
+  refreshNow(): boolean {
+    if (!this.dialog || this.ended) return false;
+    if (this.refreshTimer) this.clock.clearTimeout(this.refreshTimer);
+    this.refreshTimer = undefined;
+    void this.refresh(this.generation);
+    return true;
+  }
+
   /** RFC 6665 §4.1.2.2: refresh on the dialog before expiry (protocol.md §2.7 item 40: ~2 min before). */
   private async refresh(generation: number): Promise<void> {
     const dialog = this.dialog;

@@ -70,6 +70,12 @@ async function advance(bench: NotifierBench, ms: number, step = 50): Promise<voi
   }
 }
 
+/** In-dialog refreshes of the list subscription (not its un-SUBSCRIBE). */
+const listRefreshes = (b: NotifierBench) => {
+  const callId = initial(b, LIST)[0]?.header('Call-ID');
+  return b.seen.filter((r) => r.method === 'SUBSCRIBE' && r.to.tag && r.header('Call-ID') === callId && r.header('Expires') !== '0').length;
+};
+
 /** Initial SUBSCRIBEs to anything but the list. */
 const individual = (b: NotifierBench) => b.seen.filter((r) => r.method === 'SUBSCRIBE' && !r.to.tag && r.uri !== LIST).length;
 
@@ -106,7 +112,7 @@ describe('presence service: batched presence (RFC 4662)', () => {
     assert.equal(initial(bench, 'sip:b1@beta.test').length, 0);
   });
 
-  test('a contact the list never reports (no instance) gets its own SUBSCRIBE once the list is quiet; the list takes it back', async () => {
+  test('a contact the list never reports: once it is quiet, a list refresh for the full state, then its own SUBSCRIBE; the list takes it back', async () => {
     const uris = ['sip:b1@beta.test', 'sip:lost@beta.test', 'sip:asked@beta.test'];
     const { bench, signIn, row } = setup(uris, { resourceListQuietMs: 1500 });
     await signIn();
@@ -131,7 +137,14 @@ describe('presence service: batched presence (RFC 4662)', () => {
     bench.notify(list, { state: 'active;expires=3600', contentType: CT, body: partial(2, [{ uri: 'sip:b1@beta.test', state: 'closed' }]) });
     await settle();
     await advance(bench, 600);
-    assert.equal(initial(bench, 'sip:lost@beta.test').length, 1, 'quiet list: the unreported contact is watched individually');
+    assert.equal(listRefreshes(bench), 1, 'quiet list: first a refresh, for the full state (RFC 4662 §5.5)');
+    assert.equal(initial(bench, 'sip:lost@beta.test').length, 0);
+    // The full state still says nothing about it (as Kamailio for a contact that never published).
+    bench.notify(list, { state: 'active;expires=3600', contentType: CT, body: rlmiNotify(3, [{ uri: 'sip:b1@beta.test', state: 'closed' }, { uri: 'sip:lost@beta.test' }, { uri: 'sip:asked@beta.test', instance: '<instance id="p" state="pending"/>' }]) });
+    await settle();
+    await advance(bench, 1600);
+    assert.equal(initial(bench, 'sip:lost@beta.test').length, 1, 'still unreported: watched individually');
+    assert.equal(listRefreshes(bench), 1, 'one refresh only');
     assert.equal(initial(bench, 'sip:asked@beta.test').length, 0, 'a pending instance is the list\'s answer: no extra SUBSCRIBE');
     assert.equal(initial(bench, 'sip:b1@beta.test').length, 0);
     assert.equal(row('sip:b1@beta.test').availability, 'offline');
@@ -140,17 +153,34 @@ describe('presence service: batched presence (RFC 4662)', () => {
     await settle();
     assert.equal(row('sip:lost@beta.test').availability, 'available');
     // …a later full state that still lists it without an instance changes nothing…
-    bench.notify(list, { state: 'active;expires=3600', contentType: CT, body: rlmiNotify(3, [{ uri: 'sip:b1@beta.test', state: 'closed' }, { uri: 'sip:lost@beta.test' }, { uri: 'sip:asked@beta.test', instance: '<instance id="p" state="pending"/>' }]) });
+    bench.notify(list, { state: 'active;expires=3600', contentType: CT, body: rlmiNotify(4, [{ uri: 'sip:b1@beta.test', state: 'closed' }, { uri: 'sip:lost@beta.test' }, { uri: 'sip:asked@beta.test', instance: '<instance id="p" state="pending"/>' }]) });
     await settle();
     assert.equal(row('sip:lost@beta.test').availability, 'available');
     const unsubscribes = () => bench.seen.filter((r) => r.method === 'SUBSCRIBE' && r.to.tag && r.header('Expires') === '0').length;
     assert.equal(unsubscribes(), 0);
     // …and once the list reports a state for it, the list answers for it again and the individual one ends.
-    bench.notify(list, { state: 'active;expires=3600', contentType: CT, body: partial(4, [{ uri: 'sip:lost@beta.test', state: 'closed' }]) });
+    bench.notify(list, { state: 'active;expires=3600', contentType: CT, body: partial(5, [{ uri: 'sip:lost@beta.test', state: 'closed' }]) });
     await settle();
     await advance(bench, 200);
     assert.equal(row('sip:lost@beta.test').availability, 'offline');
     assert.equal(unsubscribes(), 1);
+  });
+
+  test('the refresh brings the state the RLS had stored but never sent: no individual SUBSCRIBE at all', async () => {
+    const uris = ['sip:b1@beta.test', 'sip:lost@beta.test'];
+    const { bench, signIn, row } = setup(uris, { resourceListQuietMs: 1500 });
+    await signIn();
+    const list = initial(bench, LIST)[0]!;
+    bench.notify(list, { state: 'active;expires=3600', contentType: CT, body: rlmiNotify(0, [{ uri: 'sip:b1@beta.test', state: 'open' }, { uri: 'sip:lost@beta.test' }]) });
+    await settle();
+    await advance(bench, 1600);
+    assert.equal(listRefreshes(bench), 1);
+    bench.notify(list, { state: 'active;expires=3600', contentType: CT, body: rlmiNotify(1, [{ uri: 'sip:b1@beta.test', state: 'open' }, { uri: 'sip:lost@beta.test', state: 'closed' }]) });
+    await settle();
+    await advance(bench, 5000);
+    assert.equal(row('sip:lost@beta.test').availability, 'offline');
+    assert.equal(row('sip:lost@beta.test').reason, 'ok');
+    assert.equal(individual(bench), 0);
   });
 
   test('before the list has reported anybody it gets up to 10 s (its back-end subscriptions are still on their way)', async () => {
@@ -161,8 +191,11 @@ describe('presence service: batched presence (RFC 4662)', () => {
     await settle();
     await advance(bench, 9000, 100);
     assert.equal(individual(bench), 0, 'nobody reported after 9 s: still waiting for the RLS');
-    await advance(bench, 4000, 50);
-    assert.equal(individual(bench), 30, 'patience over: each unreported contact gets its own SUBSCRIBE');
+    await advance(bench, 2000, 50);
+    assert.equal(listRefreshes(bench), 1, 'patience over: a refresh for the full state');
+    assert.equal(individual(bench), 0);
+    await advance(bench, 3000, 50); // another quiet period, then 30 SUBSCRIBEs paced at 25/s
+    assert.equal(individual(bench), 30, 'nothing came of it: each unreported contact gets its own SUBSCRIBE');
   });
 
   test('the quiet period stretches to the longest pause between the list\'s reports plus a third of the base', async () => {
@@ -180,9 +213,9 @@ describe('presence service: batched presence (RFC 4662)', () => {
     bench.notify(list, { state: 'active;expires=3600', contentType: CT, body: partial(2, [{ uri: uris[2]!, state: 'open' }]) });
     await settle();
     await advance(bench, 1200);
-    assert.equal(individual(bench), 0, 'quiet is now 0.95 s + 0.33 s ≈ 1.28 s: not yet after 1.2 s');
+    assert.equal(listRefreshes(bench), 0, 'quiet is now 0.95 s + 0.33 s ≈ 1.28 s: not yet after 1.2 s');
     await advance(bench, 200);
-    assert.equal(individual(bench), 1, 'the one never reported gets its own SUBSCRIBE');
+    assert.equal(listRefreshes(bench), 1, 'then the list is refreshed for the one never reported');
   });
 
   test('retryList: the buddy list written after sign-in replaces the individual subscriptions', async () => {

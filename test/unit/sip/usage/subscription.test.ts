@@ -150,6 +150,27 @@ describe('subscriber (RFC 6665, protocol.md §2.7)', () => {
     assert.equal(refresh.hasHeader('Proxy-Require'), false, 'extensions are negotiated on the initial SUBSCRIBE only');
   });
 
+  test('refreshNow: nothing before the dialog exists; then a refresh on the dialog at once, and the timer starts again', async () => {
+    const { bench, subscription } = setup({ expires: 600 });
+    bench.script = (r) => accept(r, [['Expires', '600']]);
+    assert.equal(subscription.refreshNow(), false, 'no dialog yet');
+    await settle();
+    assert.equal(subscribes(bench).length, 1);
+    bench.clock.advance(60_000);
+    assert.equal(subscription.refreshNow(), true);
+    await settle();
+    const refresh = subscribes(bench)[1]!;
+    assert.equal(refresh.to.tag, 'srv1');
+    assert.equal(refresh.header('Expires'), '600');
+    // The next refresh is 600 s − 120 s after this one, not after the first SUBSCRIBE.
+    bench.clock.advance(479_999);
+    await settle();
+    assert.equal(subscribes(bench).length, 2);
+    bench.clock.advance(1);
+    await settle();
+    assert.equal(subscribes(bench).length, 3);
+  });
+
   test('420 Bad Extension: resent without Supported/Proxy-Require, and not offered again by this subscriber', async () => {
     const { bench, subscriber } = setup();
     bench.script = (r) => (r.hasHeader('Proxy-Require') ? reject(r, 420, 'Bad Extension', [['Unsupported', 'ms-benotify']]) : accept(r));
