@@ -88,6 +88,11 @@ export interface PresenceServiceOptions {
    * back-end subscriptions answer), it is given up to this long after its first NOTIFY (default 10 s).
    */
   readonly resourceListPatienceMs?: number;
+  /**
+   * More contacts than this left unreported by a quiet list: refresh the list for its full state before subscribing
+   * to them one by one (default: one second's worth of paced SUBSCRIBEs, `subscribesPerSecond`).
+   */
+  readonly resourceListRefreshAbove?: number;
   /** Does the account's server apply our presence rules (XCAP pres-rules found)? Decides what blocking does. */
   readonly presenceRules?: (accountId: string) => boolean;
 }
@@ -587,10 +592,12 @@ export class PresenceService {
    * addresses — get their own SUBSCRIBE. Listed contacts it has said nothing about (no <instance>) are recovered:
    * RLSs do lose back-end updates — Kamailio 5.6's rls on a database without transactions (db_text) clears the
    * "updated" mark of every resource after reading them, so a back-end NOTIFY that lands in between is stored but
-   * never passed on (a few to a few dozen per thousand at sign-in). First, once per list subscription, a refresh:
-   * the RLS answers it with the full state (RFC 4662 §5.5), stored states included — one request instead of one per
-   * contact. Whatever is still unreported after that (Kamailio also lists contacts that never published without an
-   * instance) gets its own SUBSCRIBE, paced like any other; the list takes a contact back once it reports a state.
+   * never passed on (a few to a few dozen per thousand at sign-in). A few (at most a second's worth of paced
+   * SUBSCRIBEs) get their own SUBSCRIBE at once. More than that: first, once per list subscription, a refresh — the
+   * RLS answers it with the full state (RFC 4662 §5.5), stored states included: one request instead of one per
+   * contact, though the full state of a long list takes the RLS a while. Whatever is still unreported after that
+   * (Kamailio also lists contacts that never published without an instance) gets its own SUBSCRIBE, paced like any
+   * other. The list takes a contact back once it reports a state for it.
    */
   private settleList(active: ActiveAccount, list: NonNullable<ActiveAccount['list']>): void {
     const unreported: string[] = [];
@@ -599,7 +606,7 @@ export class PresenceService {
       else if (list.unreported.has(uri) && !active.watches.has(uri) && this.presence.get(uri)?.reason !== 'ok') unreported.push(uri);
     }
     if (unreported.length === 0) return;
-    if (!list.refreshed) {
+    if (!list.refreshed && unreported.length > (this.options.resourceListRefreshAbove ?? this.options.subscribesPerSecond ?? 25)) {
       list.refreshed = true;
       if (list.subscription.refresh()) {
         this.log(`presence: the resource list gave no state for ${unreported.length} contact(s); refreshing it for its full state`);

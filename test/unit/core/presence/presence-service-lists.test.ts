@@ -114,7 +114,7 @@ describe('presence service: batched presence (RFC 4662)', () => {
 
   test('a contact the list never reports: once it is quiet, a list refresh for the full state, then its own SUBSCRIBE; the list takes it back', async () => {
     const uris = ['sip:b1@beta.test', 'sip:lost@beta.test', 'sip:asked@beta.test'];
-    const { bench, signIn, row } = setup(uris, { resourceListQuietMs: 1500 });
+    const { bench, signIn, row } = setup(uris, { resourceListRefreshAbove: 0, resourceListQuietMs: 1500 });
     await signIn();
     const list = initial(bench, LIST)[0]!;
     bench.notify(list, {
@@ -166,9 +166,20 @@ describe('presence service: batched presence (RFC 4662)', () => {
     assert.equal(unsubscribes(), 1);
   });
 
+  test('a few unreported (no more than a second of paced SUBSCRIBEs): their own SUBSCRIBE at once, no list refresh', async () => {
+    const uris = ['sip:b1@beta.test', 'sip:lost@beta.test'];
+    const { bench, signIn } = setup(uris, { resourceListQuietMs: 1500 });
+    await signIn();
+    bench.notify(initial(bench, LIST)[0]!, { state: 'active;expires=3600', contentType: CT, body: rlmiNotify(0, [{ uri: 'sip:b1@beta.test', state: 'open' }, { uri: 'sip:lost@beta.test' }]) });
+    await settle();
+    await advance(bench, 1600);
+    assert.equal(initial(bench, 'sip:lost@beta.test').length, 1);
+    assert.equal(listRefreshes(bench), 0);
+  });
+
   test('the refresh brings the state the RLS had stored but never sent: no individual SUBSCRIBE at all', async () => {
     const uris = ['sip:b1@beta.test', 'sip:lost@beta.test'];
-    const { bench, signIn, row } = setup(uris, { resourceListQuietMs: 1500 });
+    const { bench, signIn, row } = setup(uris, { resourceListRefreshAbove: 0, resourceListQuietMs: 1500 });
     await signIn();
     const list = initial(bench, LIST)[0]!;
     bench.notify(list, { state: 'active;expires=3600', contentType: CT, body: rlmiNotify(0, [{ uri: 'sip:b1@beta.test', state: 'open' }, { uri: 'sip:lost@beta.test' }]) });
@@ -185,7 +196,7 @@ describe('presence service: batched presence (RFC 4662)', () => {
 
   test('before the list has reported anybody it gets up to 10 s (its back-end subscriptions are still on their way)', async () => {
     const uris = Array.from({ length: 30 }, (_, i) => `sip:r${i}@beta.test`);
-    const { bench, signIn } = setup(uris, { resourceListQuietMs: 1500, resourceListPatienceMs: 10_000 });
+    const { bench, signIn } = setup(uris, { resourceListQuietMs: 1500, resourceListPatienceMs: 10_000, resourceListRefreshAbove: 25 });
     await signIn();
     bench.notify(initial(bench, LIST)[0]!, { state: 'active;expires=3600', contentType: CT, body: rlmiNotify(0, uris.map((uri) => ({ uri }))) });
     await settle();
@@ -200,7 +211,7 @@ describe('presence service: batched presence (RFC 4662)', () => {
 
   test('the quiet period stretches to the longest pause between the list\'s reports plus a third of the base', async () => {
     const uris = Array.from({ length: 4 }, (_, i) => `sip:s${i}@beta.test`);
-    const { bench, signIn } = setup(uris, { resourceListQuietMs: 1000 });
+    const { bench, signIn } = setup(uris, { resourceListRefreshAbove: 0, resourceListQuietMs: 1000 });
     await signIn();
     const list = initial(bench, LIST)[0]!;
     bench.notify(list, { state: 'active;expires=3600', contentType: CT, body: rlmiNotify(0, [{ uri: uris[0]!, state: 'open' }, ...uris.slice(1).map((uri) => ({ uri }))]) });
