@@ -51,6 +51,8 @@ interface Run {
   /** Contacts still unreported after that, which got their own SUBSCRIBE, and when (ms after sign-in). */
   readonly stragglers: number;
   readonly stragglersAtMs: number | null;
+  /** When the last contact the list itself reported became known (ms after sign-in). */
+  readonly listLastMs: number | null;
   /** When the individual SUBSCRIBEs went out (first, last; ms after sign-in), as seen by the 50 ms poll. */
   readonly individualSubscribesMs: readonly number[];
   readonly presenceChangedEvents: number;
@@ -155,6 +157,7 @@ async function watch(tb: Testbed, mode: string, alice: TestUser, from: { profile
     lastRefusal,
     unreportedAtRefresh,
     refreshAtMs,
+    listLastMs: Number.isFinite(sorted[sorted.length - 1 - stragglers] ?? Number.NaN) ? Math.round(sorted[sorted.length - 1 - stragglers]!) : null,
     stragglers,
     stragglersAtMs,
     individualSubscribesMs: individualAt.length ? [Math.min(...individualAt), Math.max(...individualAt)] : [],

@@ -78,9 +78,10 @@ export interface PresenceServiceOptions {
   readonly resourceListTimeoutMs?: number;
   /**
    * Once the list has brought nothing new for this long — no contact newly listed or given its first word —
-   * contacts it does not hold or never reported get their own SUBSCRIBE (see `settleList`). Default 1500 ms (RLSs
-   * batch their updates, Kamailio's every second), stretched to the longest pause seen between the list's reports
-   * plus a third of it (at most 4×): a loaded RLS that reports every two seconds is not taken for one that stopped.
+   * contacts it does not hold or never reported are recovered (see `settleList`). Default 1200 ms (RLSs batch their
+   * updates, Kamailio's every second). When recovering would mean a refresh of the whole list (more than
+   * `resourceListRefreshAbove` unreported), the wait stretches to the longest pause seen between the list's reports
+   * plus a third of this (at most 4×): a loaded RLS that reports every two seconds is not taken for one that stopped.
    */
   readonly resourceListQuietMs?: number;
   /**
@@ -136,8 +137,9 @@ interface ActiveAccount {
         reports: number;
         lastReportAt: number | undefined;
         longestPause: number;
-        /** clock.now() of the list's first NOTIFY. */
+        /** clock.now() of the list's first NOTIFY, and of its last progress. */
         firstAt: number | undefined;
+        lastProgressAt: number | undefined;
         /** The list was refreshed once to recover contacts it never reported (settleList). */
         refreshed: boolean;
       }
@@ -505,6 +507,7 @@ export class PresenceService {
       lastReportAt: undefined,
       longestPause: 0,
       firstAt: undefined,
+      lastProgressAt: undefined,
       refreshed: false,
       subscription: new ListSubscription(
         active.subscriber,
@@ -546,6 +549,7 @@ export class PresenceService {
       list.firstAt ??= this.clock.now();
       if (list.progress !== list.armedAt) {
         list.armedAt = list.progress;
+        list.lastProgressAt = this.clock.now();
         this.armQuietTimer(active, list);
       }
       return;
@@ -561,16 +565,37 @@ export class PresenceService {
     }
   }
 
-  private armQuietTimer(active: ActiveAccount, list: NonNullable<ActiveAccount['list']>): void {
+  private armQuietTimer(active: ActiveAccount, list: NonNullable<ActiveAccount['list']>, delayMs?: number): void {
     if (list.quietTimer) this.clock.clearTimeout(list.quietTimer);
-    const base = this.options.resourceListQuietMs ?? 1500;
+    const base = this.options.resourceListQuietMs ?? 1200;
     list.quietTimer = this.clock.setTimeout(() => {
       list.quietTimer = undefined;
       if (active.list !== list || this.active !== active) return;
-      const patient = this.clock.now() - (list.firstAt ?? 0) < (this.options.resourceListPatienceMs ?? 10_000);
-      if (list.reports === 0 && list.unreported.size > 0 && patient) this.armQuietTimer(active, list);
-      else this.settleList(active, list);
-    }, Math.min(4 * base, Math.max(base, list.longestPause + base / 3)));
+      const now = this.clock.now();
+      const patient = now - (list.firstAt ?? 0) < (this.options.resourceListPatienceMs ?? 10_000);
+      if (list.reports === 0 && list.unreported.size > 0 && patient) {
+        this.armQuietTimer(active, list);
+        return;
+      }
+      // A few to recover cost a few SUBSCRIBEs (cancelled if the list reports them after all); a refresh of the
+      // whole list is worth more patience.
+      const stretched = Math.min(4 * base, Math.max(base, list.longestPause + base / 3));
+      const since = now - (list.lastProgressAt ?? now);
+      if (since < stretched && !list.refreshed && this.unreportedToRecover(active, list).length > this.refreshAbove()) {
+        this.armQuietTimer(active, list, Math.max(1, Math.ceil(stretched - since))); // whole ms: no endless sub-ms re-arming
+        return;
+      }
+      this.settleList(active, list);
+    }, delayMs ?? base);
+  }
+
+  private refreshAbove(): number {
+    return this.options.resourceListRefreshAbove ?? this.options.subscribesPerSecond ?? 25;
+  }
+
+  /** Listed contacts the list has said nothing about that nothing else tells us about either. */
+  private unreportedToRecover(active: ActiveAccount, list: NonNullable<ActiveAccount['list']>): string[] {
+    return [...list.unreported].filter((uri) => this.isTarget(active, uri) && !active.watches.has(uri) && this.presence.get(uri)?.reason !== 'ok');
   }
 
   /** A contact got its first word from the list: counts as progress, and the pause since the last one is noted. */
@@ -600,13 +625,10 @@ export class PresenceService {
    * other. The list takes a contact back once it reports a state for it.
    */
   private settleList(active: ActiveAccount, list: NonNullable<ActiveAccount['list']>): void {
-    const unreported: string[] = [];
-    for (const uri of this.targets(active)) {
-      if (!list.covers.has(uri)) this.watchUri(active, uri);
-      else if (list.unreported.has(uri) && !active.watches.has(uri) && this.presence.get(uri)?.reason !== 'ok') unreported.push(uri);
-    }
+    for (const uri of this.targets(active)) if (!list.covers.has(uri)) this.watchUri(active, uri);
+    const unreported = this.unreportedToRecover(active, list);
     if (unreported.length === 0) return;
-    if (!list.refreshed && unreported.length > (this.options.resourceListRefreshAbove ?? this.options.subscribesPerSecond ?? 25)) {
+    if (!list.refreshed && unreported.length > this.refreshAbove()) {
       list.refreshed = true;
       if (list.subscription.refresh()) {
         this.log(`presence: the resource list gave no state for ${unreported.length} contact(s); refreshing it for its full state`);

@@ -229,6 +229,26 @@ describe('presence service: batched presence (RFC 4662)', () => {
     assert.equal(listRefreshes(bench), 1, 'then the list is refreshed for the one never reported');
   });
 
+  test('a few to recover do not wait for the stretched quiet: their SUBSCRIBEs go after the base quiet period', async () => {
+    const uris = Array.from({ length: 4 }, (_, i) => `sip:s${i}@beta.test`);
+    const { bench, signIn } = setup(uris, { resourceListQuietMs: 1000 });
+    await signIn();
+    const list = initial(bench, LIST)[0]!;
+    bench.notify(list, { state: 'active;expires=3600', contentType: CT, body: rlmiNotify(0, [{ uri: uris[0]!, state: 'open' }, ...uris.slice(1).map((uri) => ({ uri }))]) });
+    await settle();
+    await advance(bench, 900);
+    bench.notify(list, { state: 'active;expires=3600', contentType: CT, body: partial(1, [{ uri: uris[1]!, state: 'open' }]) });
+    await settle();
+    await advance(bench, 950);
+    bench.notify(list, { state: 'active;expires=3600', contentType: CT, body: partial(2, [{ uri: uris[2]!, state: 'open' }]) });
+    await settle();
+    await advance(bench, 950);
+    assert.equal(individual(bench), 0);
+    await advance(bench, 100);
+    assert.equal(individual(bench), 1, 'after 1 s (not the 1.28 s a list refresh would wait): its own SUBSCRIBE');
+    assert.equal(listRefreshes(bench), 0);
+  });
+
   test('retryList: the buddy list written after sign-in replaces the individual subscriptions', async () => {
     const uris = ['sip:c0@beta.test', 'sip:c1@beta.test'];
     const { bench, service, signIn, row } = setup(uris);
