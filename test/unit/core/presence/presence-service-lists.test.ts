@@ -79,6 +79,26 @@ const listRefreshes = (b: NotifierBench) => {
 /** Initial SUBSCRIBEs to anything but the list. */
 const individual = (b: NotifierBench) => b.seen.filter((r) => r.method === 'SUBSCRIBE' && !r.to.tag && r.uri !== LIST).length;
 
+/**
+ * Four contacts; the list reports one in its first NOTIFY, one 0.9 s later, one 0.95 s after that (a pause of
+ * 0.95 s: the longest), and never the fourth. Returns with the clock at the last report.
+ */
+async function reportsWithPauses(options: Partial<PresenceServiceOptions>): Promise<NotifierBench> {
+  const uris = Array.from({ length: 4 }, (_, i) => `sip:s${i}@beta.test`);
+  const { bench, signIn } = setup(uris, options);
+  await signIn();
+  const list = initial(bench, LIST)[0]!;
+  bench.notify(list, { state: 'active;expires=3600', contentType: CT, body: rlmiNotify(0, [{ uri: uris[0]!, state: 'open' }, ...uris.slice(1).map((uri) => ({ uri }))]) });
+  await settle();
+  await advance(bench, 900);
+  bench.notify(list, { state: 'active;expires=3600', contentType: CT, body: partial(1, [{ uri: uris[1]!, state: 'open' }]) });
+  await settle();
+  await advance(bench, 950);
+  bench.notify(list, { state: 'active;expires=3600', contentType: CT, body: partial(2, [{ uri: uris[2]!, state: 'open' }]) });
+  await settle();
+  return bench;
+}
+
 describe('presence service: batched presence (RFC 4662)', () => {
   test('buddy-list URI derivation', () => {
     assert.equal(buddyListUri('sip:alice@alpha.test'), 'sip:alice-buddies@alpha.test');
@@ -210,19 +230,7 @@ describe('presence service: batched presence (RFC 4662)', () => {
   });
 
   test('the quiet period stretches to the longest pause between the list\'s reports plus a third of the base', async () => {
-    const uris = Array.from({ length: 4 }, (_, i) => `sip:s${i}@beta.test`);
-    const { bench, signIn } = setup(uris, { resourceListRefreshAbove: 0, resourceListQuietMs: 1000 });
-    await signIn();
-    const list = initial(bench, LIST)[0]!;
-    bench.notify(list, { state: 'active;expires=3600', contentType: CT, body: rlmiNotify(0, [{ uri: uris[0]!, state: 'open' }, ...uris.slice(1).map((uri) => ({ uri }))]) });
-    await settle();
-    await advance(bench, 900);
-    bench.notify(list, { state: 'active;expires=3600', contentType: CT, body: partial(1, [{ uri: uris[1]!, state: 'open' }]) });
-    await settle();
-    // A pause of 0.9 s: quiet is now 0.9 s + 0.33 s. The next report comes after 0.95 s: in time.
-    await advance(bench, 950);
-    bench.notify(list, { state: 'active;expires=3600', contentType: CT, body: partial(2, [{ uri: uris[2]!, state: 'open' }]) });
-    await settle();
+    const bench = await reportsWithPauses({ resourceListRefreshAbove: 0, resourceListQuietMs: 1000 });
     await advance(bench, 1200);
     assert.equal(listRefreshes(bench), 0, 'quiet is now 0.95 s + 0.33 s ≈ 1.28 s: not yet after 1.2 s');
     await advance(bench, 200);
@@ -230,18 +238,7 @@ describe('presence service: batched presence (RFC 4662)', () => {
   });
 
   test('a few to recover do not wait for the stretched quiet: their SUBSCRIBEs go after the base quiet period', async () => {
-    const uris = Array.from({ length: 4 }, (_, i) => `sip:s${i}@beta.test`);
-    const { bench, signIn } = setup(uris, { resourceListQuietMs: 1000 });
-    await signIn();
-    const list = initial(bench, LIST)[0]!;
-    bench.notify(list, { state: 'active;expires=3600', contentType: CT, body: rlmiNotify(0, [{ uri: uris[0]!, state: 'open' }, ...uris.slice(1).map((uri) => ({ uri }))]) });
-    await settle();
-    await advance(bench, 900);
-    bench.notify(list, { state: 'active;expires=3600', contentType: CT, body: partial(1, [{ uri: uris[1]!, state: 'open' }]) });
-    await settle();
-    await advance(bench, 950);
-    bench.notify(list, { state: 'active;expires=3600', contentType: CT, body: partial(2, [{ uri: uris[2]!, state: 'open' }]) });
-    await settle();
+    const bench = await reportsWithPauses({ resourceListQuietMs: 1000 });
     await advance(bench, 950);
     assert.equal(individual(bench), 0);
     await advance(bench, 100);
