@@ -12,12 +12,13 @@
 //      both Kamailios, federation mTLS), one message at a time, from chat.send to bob's chat.message. Target p50 < 10 ms.
 // Run: node --import tsx bench/im/run.ts [--messages 1000] [--rounds 15] [--burst 10] [--client-only]
 //   --messages: end-to-end messages, and incoming messages per variant and round for the client cost.
-import { mkdtempSync, openSync, readFileSync, readSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { ChatService } from '../../electron/core/chat/chat-service';
+import { cpuClockName, cpuNs } from '../cpu-clock';
 import { EventBus } from '../../electron/core/event-bus';
 import { HistoryStore } from '../../electron/core/history/history-store';
 import { openDatabase } from '../../electron/core/storage/database';
@@ -47,25 +48,8 @@ function pct(sorted: number[], p: number): number {
 
 const median = (xs: number[]): number => pct([...xs].sort((x, y) => x - y), 50);
 
-/** The main thread's schedstat, opened once (the descriptor stays bound to this thread); null off Linux. */
-const schedstat = ((): number | null => {
-  try {
-    return openSync('/proc/thread-self/schedstat', 'r');
-  } catch {
-    return null;
-  }
-})();
-const statBuf = Buffer.alloc(128);
-
-/** CPU time in ms: the main thread's (first schedstat field, ns), or the whole process's. */
-function cpuMs(): number {
-  if (schedstat === null) {
-    const u = process.cpuUsage();
-    return (u.user + u.system) / 1000;
-  }
-  const len = readSync(schedstat, statBuf, 0, statBuf.length, 0);
-  return Number(statBuf.toString('latin1', 0, len).split(' ')[0]) / 1e6;
-}
+/** CPU time in ms: the main thread's, or the whole process's (../cpu-clock.ts). */
+const cpuMs = (): number => cpuNs() / 1e6;
 
 const turn = () => new Promise<void>((r) => setImmediate(r));
 
@@ -151,7 +135,7 @@ async function clientCost(): Promise<void> {
       perMsg[k]!.push((cpuMs() - t0) / N);
     }
   }
-  const clock = schedstat === null ? 'process CPU' : 'main-thread CPU';
+  const clock = cpuClockName;
   for (const [k, c] of clients.entries()) {
     console.log(`${c.name} ${median(perMsg[k]!).toFixed(4)}   (${clock}, median of ${ROUNDS} rounds of ${N} incoming MESSAGEs: ${c.what}; target < 0.2)`);
   }
