@@ -5,58 +5,19 @@
 // Without a list document the `-buddies` URI gets 404 and Parley falls back to individual subscriptions.
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createAppCore } from '../../../electron/core/app-core';
-import type { AppCore } from '../../../electron/core/app-core';
-import { nodePlatform } from '../../../electron/core/platform/node-platform';
-import type { AccountState } from '../../../shared/ipc/contract';
 import { useTestbed } from '../../testbed/harness';
 import type { Testbed } from '../../testbed/harness';
 import { putBuddyList } from '../../testbed/rls';
 import { buildResourceLists, RESOURCE_LISTS_AUID, RESOURCE_LISTS_TYPE } from '../../../electron/sip/simple/resource-lists';
-import { xcapClientFor } from '../server-lists/support';
+import { initialPresenceSubscribes, newProfile, signIn, until as untilTrue, xcapClientFor } from '../server-lists/support';
 
 let tb: Testbed;
 before(async () => {
   tb = await useTestbed();
 });
 
-function newCore(t: { after(fn: () => unknown): void }): AppCore {
-  const core = createAppCore(nodePlatform('cli', mkdtempSync(join(tmpdir(), 'parley-rls-'))), {
-    sip: { dnsServers: [tb.dns.server], extraCaCertificates: [readFileSync(tb.pki.ca, 'utf8')] },
-  });
-  t.after(() => core.close());
-  return core;
-}
-
-async function signIn(core: AppCore, aor: string, password: string): Promise<void> {
-  const result = await core.dispatch('account.signIn', { address: aor, password });
-  assert.equal(result.ok, true);
-  const state = (result as { value: AccountState }).value;
-  assert.equal(state.state, 'registered', state.detail);
-}
-
-async function until(what: string, ok: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** Initial presence SUBSCRIBEs, one per Call-ID (a digest retry after 407 repeats the Call-ID). */
-const initialSubscribes = (core: AppCore) => {
-  const seen = new Set<string>();
-  return core.trace.since().filter((e) => {
-    if (e.direction !== 'out' || !e.text.startsWith('SUBSCRIBE ') || !/\r\nEvent: presence\r\n/.test(e.text) || /\r\nTo: [^\r]*;tag=/i.test(e.text)) return false;
-    const callId = /\r\nCall-ID: ([^\r]+)/i.exec(e.text)?.[1] ?? '';
-    if (seen.has(callId)) return false;
-    seen.add(callId);
-    return true;
-  });
-};
+const newCore = (t: { after(fn: () => unknown): void }) => newProfile(tb, t);
+const until = (what: string, ok: () => boolean) => untilTrue(what, ok, 15_000);
 
 describe('batched presence through the RLS (RFC 4662)', () => {
   test('one list SUBSCRIBE; states of beta.test and alpha.test contacts arrive through the RLS', async (t) => {
@@ -69,17 +30,17 @@ describe('batched presence through the RLS (RFC 4662)', () => {
     // list put above is what Parley writes too, so the sign-in sync leaves it alone instead of emptying it.
     await xcapClientFor(alice).put(RESOURCE_LISTS_AUID, buildResourceLists({ lists: [{ name: 'Buddies', entries: [bob, dan, carol].map((u) => ({ uri: u.aor })) }] }), RESOURCE_LISTS_TYPE);
     const bobCore = newCore(t);
-    await signIn(bobCore, bob.aor, bob.password);
+    await signIn(bobCore, bob);
     bobCore.presence.setOwn('available');
     await bobCore.presence.publishNow();
     const carolCore = newCore(t);
-    await signIn(carolCore, carol.aor, carol.password);
+    await signIn(carolCore, carol);
     carolCore.presence.setOwn('busy');
     await carolCore.presence.publishNow();
 
     const core = newCore(t);
     core.presence.watch([bob.aor, dan.aor, carol.aor]);
-    await signIn(core, alice.aor, alice.password);
+    await signIn(core, alice);
     const row = (uri: string) => core.presence.list().find((p) => p.uri === uri);
     await until('bob available', () => row(bob.aor)?.availability === 'available');
     await until('carol busy', () => row(carol.aor)?.availability === 'busy');
@@ -88,7 +49,7 @@ describe('batched presence through the RLS (RFC 4662)', () => {
     // to dan directly and learns "active, nothing published": offline. bob and carol stay with the list.
     await until('dan known through his own SUBSCRIBE', () => row(dan.aor)?.reason === 'ok');
     assert.equal(row(dan.aor)?.availability, 'offline');
-    const subs = initialSubscribes(core);
+    const subs = initialPresenceSubscribes(core);
     assert.deepEqual(subs.map((s) => s.text.split(' ')[1]), [listUri, dan.aor], 'the list, then dan alone');
     assert.match(subs[0]!.text, /\r\nSupported: eventlist\r\n/);
     assert.doesNotMatch(subs[1]!.text, /\r\nSupported: eventlist\r\n/);
@@ -112,11 +73,11 @@ describe('batched presence through the RLS (RFC 4662)', () => {
     const bob = await tb.createUser('beta.test', { prefix: 'bob', cleanup: t });
     const core = newCore(t);
     core.presence.watch([bob.aor]);
-    await signIn(core, alice.aor, alice.password);
+    await signIn(core, alice);
     const row = () => core.presence.list().find((p) => p.uri === bob.aor);
     await until('bob known', () => row()?.reason === 'ok');
     const list = core.trace.since().find((e) => e.direction === 'in' && /^SIP\/2\.0 404 /.test(e.text) && /-buddies@alpha\.test/.test(e.text));
     assert.ok(list, '404 for the list URI');
-    assert.ok(initialSubscribes(core).some((s) => s.text.startsWith(`SUBSCRIBE ${bob.aor} `)));
+    assert.ok(initialPresenceSubscribes(core).some((s) => s.text.startsWith(`SUBSCRIBE ${bob.aor} `)));
   });
 });

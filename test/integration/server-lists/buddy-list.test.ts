@@ -15,7 +15,7 @@ import type { RlmiList } from '../../../electron/sip/simple/rlmi';
 import { useTestbed } from '../../testbed/harness';
 import type { Testbed, TestUser } from '../../testbed/harness';
 import { presenceNowOrNext } from '../../support/presence-events';
-import { newProfile, signIn, until, xcapClientFor } from './support';
+import { header, initialPresenceSubscribes, newProfile, signIn, until, xcapClientFor } from './support';
 
 let tb: Testbed;
 before(async () => {
@@ -34,20 +34,6 @@ async function ours(u: TestUser) {
   const s = (await services(u)).find((x) => x.uri === listUriOf(u));
   assert.ok(s, `service ${listUriOf(u)} in the document`);
   return { ...s, entries: [...(s.entries ?? [])].sort((a, b) => a.uri.localeCompare(b.uri)) };
-}
-
-const header = (text: string, name: string) => new RegExp(`\\r\\n${name}:[ \\t]*([^\\r]*)`, 'i').exec(text)?.[1];
-
-/** Initial presence SUBSCRIBEs (no To tag), one per Call-ID (a digest retry repeats the Call-ID). */
-function initialPresenceSubscribes(core: AppCore) {
-  const seen = new Set<string>();
-  return core.trace.since(0).filter((e) => {
-    if (e.direction !== 'out' || !e.text.startsWith('SUBSCRIBE ') || header(e.text, 'Event')?.trim() !== 'presence' || /\r\nTo:[^\r]*;tag=/i.test(e.text)) return false;
-    const callId = header(e.text, 'Call-ID') ?? '';
-    if (seen.has(callId)) return false;
-    seen.add(callId);
-    return true;
-  });
 }
 
 /** The RLMI documents of the list NOTIFYs received (multipart/related, RFC 4662 §5). */

@@ -7,6 +7,7 @@ import { createAppCore } from '../../../electron/core/app-core';
 import type { AppCore } from '../../../electron/core/app-core';
 import { nodePlatform } from '../../../electron/core/platform/node-platform';
 import { XcapClient } from '../../../electron/core/xcap/xcap-client';
+import type { TraceEntry } from '../../../electron/core/diagnostics/sip-trace';
 import type { AccountState } from '../../../shared/ipc/contract';
 import type { DomainName, Testbed, TestUser } from '../../testbed/harness';
 import { DOMAIN_LAYOUT, XCAP_PORT, XCAP_ROOT_PATH } from '../../testbed/layout';
@@ -42,4 +43,19 @@ export async function until<T>(what: string, fn: () => T | undefined | false | P
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** A header's value in a SIP message's text (first occurrence, case-insensitive name). */
+export const header = (text: string, name: string): string | undefined => new RegExp(`\\r\\n${name}:[ \\t]*([^\\r]*)`, 'i').exec(text)?.[1];
+
+/** Initial presence SUBSCRIBEs (no To tag) in a core's SIP log, one per Call-ID (a digest retry repeats the Call-ID). */
+export function initialPresenceSubscribes(core: AppCore): TraceEntry[] {
+  const seen = new Set<string>();
+  return core.trace.since(0).filter((e) => {
+    if (e.direction !== 'out' || !e.text.startsWith('SUBSCRIBE ') || header(e.text, 'Event')?.trim() !== 'presence' || /\r\nTo:[^\r]*;tag=/i.test(e.text)) return false;
+    const callId = header(e.text, 'Call-ID') ?? '';
+    if (seen.has(callId)) return false;
+    seen.add(callId);
+    return true;
+  });
 }
