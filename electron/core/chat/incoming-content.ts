@@ -3,6 +3,8 @@
 // Ms-Text-Format ms-body with its msgr formatting. Anything else is not a message we can show: the caller answers
 // 415 with Accept (RFC 3261 §21.4.13).
 import { parseMsgr } from '../../sip/im/ms-text-format';
+import { parseMediaType as parseSipMediaType } from '../../sip/simple/media-type';
+import type { MediaType } from '../../sip/simple/media-type';
 import { sanitizeHtml, textToHtml, escapeHtml } from './html-sanitizer';
 import { rtfToText } from './rtf-to-text';
 
@@ -11,19 +13,10 @@ export interface DecodedContent {
   readonly html?: string;
 }
 
-interface MediaType {
-  readonly type: string;
-  readonly params: Map<string, string>;
-}
-
+/** An IM's Content-Type; none (or an empty type) is read as text/plain, the type every UA takes (RFC 3428 §9). */
 export function parseMediaType(value: string | undefined): MediaType {
-  const [type = '', ...rest] = (value ?? 'text/plain').split(';');
-  const params = new Map<string, string>();
-  for (const p of rest) {
-    const eq = p.indexOf('=');
-    if (eq > 0) params.set(p.slice(0, eq).trim().toLowerCase(), p.slice(eq + 1).trim().replace(/^"|"$/g, ''));
-  }
-  return { type: type.trim().toLowerCase() || 'text/plain', params };
+  const media = parseSipMediaType(value ?? '');
+  return media.type ? media : { type: 'text/plain', params: media.params };
 }
 
 /** Body types that carry a message (the rest are typing indications or unsupported). */

@@ -4,6 +4,7 @@
 // Bodies arrive decoded as text; boundaries and part headers are ASCII, so the split works on the string.
 // Everything is bounded: a hostile body is refused with a `MultipartError`, never parsed without limits.
 import { SimpleBodyError } from './errors';
+import { parseMediaType } from './media-type';
 
 export type MultipartErrorCode = 'not-multipart' | 'no-boundary' | 'bad-boundary' | 'too-large' | 'too-many-parts' | 'part-too-large' | 'bad-part-headers' | 'no-close-delimiter' | 'no-parts' | 'no-root';
 
@@ -50,44 +51,6 @@ export interface MultipartRelated {
   readonly root: MimePart;
   /** Content-ID → part. */
   byContentId(cid: string): MimePart | undefined;
-}
-
-export interface MediaType {
-  readonly type: string;
-  readonly params: ReadonlyMap<string, string>;
-}
-
-/** Parses `type/subtype; a=b; c="d"` (RFC 2045 §5.1). Parameter names lower-cased, quoted values unescaped. */
-export function parseMediaType(value: string): MediaType {
-  const params = new Map<string, string>();
-  const semi = value.indexOf(';');
-  const type = (semi < 0 ? value : value.slice(0, semi)).trim().toLowerCase();
-  let i = semi < 0 ? value.length : semi + 1;
-  while (i < value.length) {
-    const eq = value.indexOf('=', i);
-    if (eq < 0) break;
-    const name = value.slice(i, eq).trim().toLowerCase();
-    let j = eq + 1;
-    while (j < value.length && (value[j] === ' ' || value[j] === '\t')) j++;
-    let v = '';
-    if (value[j] === '"') {
-      j++;
-      while (j < value.length && value[j] !== '"') {
-        if (value[j] === '\\' && j + 1 < value.length) j++;
-        v += value[j];
-        j++;
-      }
-      j++;
-      const next = value.indexOf(';', j);
-      i = next < 0 ? value.length : next + 1;
-    } else {
-      const next = value.indexOf(';', j);
-      v = value.slice(j, next < 0 ? value.length : next).trim();
-      i = next < 0 ? value.length : next + 1;
-    }
-    if (name) params.set(name, v);
-  }
-  return { type, params };
 }
 
 /** `<abc@x>` or `abc@x` → `abc@x`; `cid:` URLs are %-decoded (RFC 2392 §2). */

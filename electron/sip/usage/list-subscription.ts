@@ -11,7 +11,8 @@
 // individual subscriptions.
 import type { TimerHandle } from '../clock';
 import { SimpleBodyError } from '../simple/errors';
-import { MultipartError, parseMediaType, parseMultipartRelated } from '../simple/multipart';
+import { parseMediaType } from '../simple/media-type';
+import { MultipartError, parseMultipartRelated } from '../simple/multipart';
 import { parsePresenceBody, PRESENCE_CONTENT_TYPES } from '../simple/presence-body';
 import type { PresenceState } from '../simple/presence-model';
 import { ListVersions, parseRlmi, RLMI_TYPE } from '../simple/rlmi';

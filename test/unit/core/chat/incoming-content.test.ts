@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { sanitizeHtml } from '../../../../electron/core/chat/html-sanitizer';
 import { rtfToText } from '../../../../electron/core/chat/rtf-to-text';
-import { decodeContent } from '../../../../electron/core/chat/incoming-content';
+import { decodeContent, parseMediaType } from '../../../../electron/core/chat/incoming-content';
 import { buildMsgr, buildMsTextFormat, parseMsTextFormat } from '../../../../electron/sip/im/ms-text-format';
 import { splitText } from '../../../../electron/sip/im/split-text';
 
@@ -67,6 +67,15 @@ describe('other formats', () => {
     assert.equal(v.contentType, 'text/plain');
     assert.equal(v.body, 'Grüße 👋');
     assert.equal(parseMsTextFormat('text/plain; ms-body=%%%').body, undefined);
+  });
+
+  test('Content-Type: none or an empty type is text/plain; quoted parameters keep their semicolons', () => {
+    assert.equal(parseMediaType(undefined).type, 'text/plain');
+    assert.equal(parseMediaType('; charset=UTF-8').type, 'text/plain');
+    const m = parseMediaType('Text/HTML; Charset="UTF-8"; x="a;b"');
+    assert.equal(m.type, 'text/html');
+    assert.equal(m.params.get('charset'), 'UTF-8');
+    assert.equal(m.params.get('x'), 'a;b');
   });
 
   test('multipart/alternative picks the HTML part (sanitised); unknown types are refused', () => {

@@ -1,7 +1,8 @@
 // multipart/related splitting (RFC 2046 §5.1, RFC 2387) on RFC 4662 §7 bodies, and the refusals of bad input.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MultipartError, parseMediaType, parseMultipartRelated } from '../../../../electron/sip/simple/multipart';
+import { parseMediaType } from '../../../../electron/sip/simple/media-type';
+import { MultipartError, parseMultipartRelated } from '../../../../electron/sip/simple/multipart';
 import { BOUNDARY, CONTENT_TYPE, NOTIFY_FULL, RLMI_FULL } from './rlmi-fixtures';
 
 function refused(fn: () => unknown, code: string): void {
