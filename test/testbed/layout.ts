@@ -33,6 +33,9 @@ export const DOMAIN_LAYOUT: Record<DomainName, DomainLayout> = {
   'beta.test': { domain: 'beta.test', name: 'beta', address: '127.0.0.3' },
 };
 
+/** A domain's XCAP root, e.g. `http://127.0.0.2:8080/xcap-root`. */
+export const xcapRootOf = (d: DomainName): string => `http://${DOMAIN_LAYOUT[d].address}:${XCAP_PORT}${XCAP_ROOT_PATH}`;
+
 /**
  * The emulated LCS 2005 SP1 domain (test/testbed/lcs/README.md): a Node process, not Kamailio, so it is not one of
  * DOMAINS. Its edge lives on its own address and is found only through `_sipfederationtls._tcp.lcs.test`

@@ -7,7 +7,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { XcapClient } from '../../electron/core/xcap/xcap-client';
 import { buildPresRules, PRES_RULES_AUID, PRES_RULES_TYPE } from '../../electron/sip/simple/pres-rules';
 import { kamcmd } from './kamcmd';
-import { DOMAIN_LAYOUT, runPaths, XCAP_PORT, XCAP_ROOT_PATH } from './layout';
+import { runPaths, xcapRootOf } from './layout';
 import type { DomainName, RunPaths } from './layout';
 import { isDomainRunning } from './testbed';
 
@@ -78,8 +78,7 @@ export async function createUser(runDir: string, domain: DomainName, opts: Creat
   await rpcIfUp(paths, domain, ['htable.sets', 'users', user, password]);
   const aor = `sip:${user}@${domain}`;
   if ((opts.presRules ?? 'allow-all') === 'allow-all' && isDomainRunning(paths, domain)) {
-    const root = `http://${DOMAIN_LAYOUT[domain].address}:${XCAP_PORT}${XCAP_ROOT_PATH}`;
-    await new XcapClient({ root, xui: aor, username: user, password }).put(PRES_RULES_AUID, buildPresRules({ allow: [], block: [], others: 'allow' }), PRES_RULES_TYPE);
+    await new XcapClient({ root: xcapRootOf(domain), xui: aor, username: user, password }).put(PRES_RULES_AUID, buildPresRules({ allow: [], block: [], others: 'allow' }), PRES_RULES_TYPE);
   }
   return { user, password, aor, domain };
 }

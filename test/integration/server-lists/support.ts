@@ -10,9 +10,9 @@ import { XcapClient } from '../../../electron/core/xcap/xcap-client';
 import type { TraceEntry } from '../../../electron/core/diagnostics/sip-trace';
 import type { AccountState } from '../../../shared/ipc/contract';
 import type { DomainName, Testbed, TestUser } from '../../testbed/harness';
-import { DOMAIN_LAYOUT, XCAP_PORT, XCAP_ROOT_PATH } from '../../testbed/layout';
+import { xcapRootOf } from '../../testbed/layout';
 
-export const xcapRoot = (d: DomainName) => `http://${DOMAIN_LAYOUT[d].address}:${XCAP_PORT}${XCAP_ROOT_PATH}`;
+export const xcapRoot = xcapRootOf;
 
 export function xcapClientFor(u: TestUser, password = u.password): XcapClient {
   return new XcapClient({ root: xcapRoot(u.domain), xui: u.aor, username: u.user, password });
